@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "setns",
+      "sources": ["setns.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

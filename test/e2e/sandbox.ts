@@ -1,0 +1,290 @@
+/**
+ * End-to-end test harness: every test file gets its own sandbox "host" network namespace
+ * (only loopback, no route off the machine) and its own temporary state root, and runs the
+ * built CLI inside it with `nsenter --net=/run/netns/SANDBOX -- bin/patchbay ...`.
+ *
+ * Nothing here touches the root network namespace: links, addresses, nftables tables and
+ * sysctls are only ever changed through `nsenter --net=<sandbox or container netns>`.
+ * `cleanup()` removes everything a sandbox made, also after a failed test, and is
+ * registered both in `afterAll` (by the test files) and on process exit (as a fallback).
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
+import { runDirFor } from '../../src/config/paths.js'
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url))
+export const BIN = join(REPO, 'bin', 'patchbay')
+
+/** Every spawned command gets this timeout unless told otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+export const NOT_ROOT_MESSAGE = 'e2e tests need root (network namespaces, veths, nftables): run `sudo npm test`'
+
+if (!isRoot) {
+  // Printed once per e2e file so a skipped run is never mistaken for a green one.
+  console.warn(`[e2e] skipped: ${NOT_ROOT_MESSAGE}`)
+}
+
+export interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  /** Milliseconds before the command is killed (SIGKILL). */
+  timeout?: number
+  /** Extra environment variables. */
+  env?: Record<string, string>
+  /** Data written to stdin. */
+  input?: string
+  /** Run the CLI as this uid/gid (dropped with setpriv after entering the sandbox). */
+  asUid?: number
+}
+
+export interface Sandbox {
+  /** Name of the sandbox namespace under /run/netns. */
+  ns: string
+  /** The patchbay state root (PATCHBAY_ROOT). */
+  root: string
+  /** The run directory patchbay derives from `root`. */
+  runDir: string
+  /** `patchbay ...args` inside the sandbox. */
+  run(args: string[], opts?: RunOptions): Result
+  /** Like run, asserts exit code 0 and returns stdout. */
+  ok(args: string[], opts?: RunOptions): string
+  /** Like run, asserts a non-zero exit code and returns stderr. */
+  fail(args: string[], opts?: RunOptions): string
+  /** `patchbay exec CONTAINER -- ...argv` */
+  exec(container: string, argv: string[], opts?: RunOptions): Result
+  /** A shell command in the sandbox network namespace (not through patchbay). */
+  sh(cmd: string, opts?: RunOptions): Result
+  /** Like sh, asserts exit code 0 and returns stdout. */
+  shOk(cmd: string, opts?: RunOptions): string
+  /** Registers an extra clean-up step (run before the sandbox itself is removed). */
+  defer(fn: () => void): void
+  /** Removes everything the sandbox made. Safe to call more than once. */
+  cleanup(): void
+}
+
+function toResult(r: ReturnType<typeof spawnSync>, what: string): Result {
+  const stdout = r.stdout?.toString() ?? ''
+  let stderr = r.stderr?.toString() ?? ''
+  let code = r.status ?? -1
+  if (r.error) {
+    stderr += `\n[harness] ${what}: ${r.error.message}`
+    code = code === 0 ? -1 : code
+  } else if (r.signal) {
+    stderr += `\n[harness] ${what}: killed by ${r.signal} (timeout?)`
+  }
+  return { code, stdout, stderr }
+}
+
+/** Runs a command directly (no sandbox), for harness plumbing. */
+export function hostCmd(argv: string[], opts: RunOptions = {}): Result {
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    encoding: 'utf8',
+    timeout: opts.timeout ?? DEFAULT_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    input: opts.input,
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  return toResult(r, argv.join(' '))
+}
+
+function describeResult(args: string[], r: Result): string {
+  return `patchbay ${args.join(' ')}\n  exit ${r.code}\n  stdout: ${r.stdout.trimEnd()}\n  stderr: ${r.stderr.trimEnd()}`
+}
+
+const live = new Set<Sandbox>()
+let exitHookInstalled = false
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  // Last resort when afterAll never ran (worker killed by a timeout, etc.).
+  process.on('exit', () => {
+    for (const sb of [...live]) sb.cleanup()
+  })
+}
+
+export function randomHex(bytes = 4): string {
+  return randomBytes(bytes).toString('hex')
+}
+
+/** Unmounts (lazily) and deletes every namespace mount under `dir`. */
+function removeNetnsMounts(dir: string): void {
+  if (!existsSync(dir)) return
+  let entries: string[] = []
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of entries) {
+    const p = join(dir, name)
+    // A file may be mounted more than once; unmount until it is no longer a mount point.
+    for (let i = 0; i < 4; i++) {
+      const r = hostCmd(['umount', '-l', p], { timeout: 10_000 })
+      if (r.code !== 0) break
+    }
+    rmSync(p, { force: true, recursive: true })
+  }
+}
+
+export function createSandbox(label: string): Sandbox {
+  if (!isRoot) throw new Error(NOT_ROOT_MESSAGE)
+  if (!existsSync(BIN)) {
+    throw new Error(`${BIN} does not exist: run \`npm run build\` first`)
+  }
+  installExitHook()
+  const safeLabel = label.replace(/[^a-z0-9]/gi, '').slice(0, 12) || 'sb'
+  const ns = `pbt-${safeLabel}-${randomHex(4)}`
+  const add = hostCmd(['ip', 'netns', 'add', ns])
+  if (add.code !== 0) throw new Error(`ip netns add ${ns} failed: ${add.stderr}`)
+  const nsPath = `/run/netns/${ns}`
+
+  const root = mkdtempSync(join(tmpdir(), 'pbt-'))
+  const runDir = runDirFor(root)
+  const deferred: Array<() => void> = []
+  let cleaned = false
+
+  const inNs = (argv: string[], opts: RunOptions = {}): Result =>
+    hostCmd(['nsenter', `--net=${nsPath}`, '--', ...argv], opts)
+
+  const sb: Sandbox = {
+    ns,
+    root,
+    runDir,
+    run(args, opts = {}) {
+      const prefix =
+        opts.asUid === undefined
+          ? []
+          : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', '--']
+      return inNs([...prefix, BIN, ...args], {
+        ...opts,
+        env: { PATCHBAY_ROOT: root, ...opts.env },
+      })
+    },
+    ok(args, opts) {
+      const r = sb.run(args, opts)
+      expect(r.code, describeResult(args, r)).toBe(0)
+      return r.stdout
+    },
+    fail(args, opts) {
+      const r = sb.run(args, opts)
+      expect(r.code, describeResult(args, r)).not.toBe(0)
+      return r.stderr
+    },
+    exec(container, argv, opts) {
+      return sb.run(['exec', container, '--', ...argv], opts)
+    },
+    sh(cmd, opts) {
+      return inNs(['sh', '-c', cmd], opts)
+    },
+    shOk(cmd, opts) {
+      const r = sb.sh(cmd, opts)
+      expect(r.code, `sh -c ${cmd}\n  exit ${r.code}\n  stderr: ${r.stderr}`).toBe(0)
+      return r.stdout
+    },
+    defer(fn) {
+      deferred.push(fn)
+    },
+    cleanup() {
+      if (cleaned) return
+      cleaned = true
+      live.delete(sb)
+      for (const fn of deferred.reverse()) {
+        try {
+          fn()
+        } catch (e) {
+          console.warn(`[e2e] deferred clean-up step failed: ${(e as Error).message}`)
+        }
+      }
+      removeNetnsMounts(join(runDir, 'netns'))
+      rmSync(runDir, { recursive: true, force: true })
+      rmSync(root, { recursive: true, force: true })
+      // Deleting the sandbox namespace takes its bridges, veths and nftables with it.
+      hostCmd(['ip', 'netns', 'del', ns], { timeout: 10_000 })
+    },
+  }
+
+  live.add(sb)
+  const lo = inNs(['ip', 'link', 'set', 'lo', 'up'])
+  if (lo.code !== 0) {
+    sb.cleanup()
+    throw new Error(`could not bring up lo in ${ns}: ${lo.stderr}`)
+  }
+  return sb
+}
+
+/**
+ * `ping -c 1 -W 1 TARGET` from inside CONTAINER (through `patchbay exec`).
+ * When a reply is expected, a couple of retries absorb the first ARP round trip.
+ */
+export function ping(sb: Sandbox, container: string, target: string, expectOk: boolean): Result {
+  const argv = ['ping', '-n', '-c', '1', '-W', '1', target]
+  let r = sb.exec(container, argv)
+  if (expectOk) {
+    for (let i = 0; i < 2 && r.code !== 0; i++) r = sb.exec(container, argv)
+    expect(r.code, `ping ${target} from ${container} should succeed\n${r.stdout}${r.stderr}`).toBe(0)
+    expect(r.stdout).toMatch(/1 received/)
+  } else {
+    expect(r.code, `ping ${target} from ${container} should fail\n${r.stdout}${r.stderr}`).not.toBe(0)
+    expect(r.stdout).not.toMatch(/bytes from/)
+  }
+  return r
+}
+
+/** Starts `unshare --net sleep 600` detached; returns its pid (unshare execs sleep in place). */
+export function startNetnsHolder(sb: Sandbox): number {
+  const child = spawn('unshare', ['--net', 'sleep', '600'], { detached: true, stdio: 'ignore' })
+  child.unref()
+  const pid = child.pid
+  if (pid === undefined) throw new Error('could not start unshare --net sleep 600')
+  sb.defer(() => {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* already gone */
+    }
+  })
+  return pid
+}
+
+/** `MAC` Docker derives from an IPv4 address: 02:42 + the four bytes. */
+export function macFor(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':')
+}
+
+/** Parses `events --format json` (one object per line). */
+export function parseJsonLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/** Splits a whitespace-aligned table (`network ls`, `container ls`) into rows of cells. */
+export function tableRows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => l.trim().split(/\s{2,}|\t+/))
+}
+
+/** Link names in `ip -o link` output (without the @peer suffix). */
+export function linkNames(ipOLink: string): string[] {
+  return ipOLink
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => l.split(':')[1]!.trim().replace(/@.*$/, ''))
+}

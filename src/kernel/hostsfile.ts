@@ -1,0 +1,40 @@
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * Writes content to path unless it already holds exactly that; returns whether it wrote.
+ * Rewrites the same inode (write then truncate) instead of rename-over, because containers see
+ * this file through a bind mount of that inode and would keep seeing the old one after a rename.
+ */
+export function writeFileIfChanged(path: string, content: string): boolean {
+  const data = Buffer.from(content)
+  let current: Buffer | undefined
+  try {
+    current = readFileSync(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  if (current?.equals(data)) return false
+  if (current === undefined) {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, data, { mode: 0o644 })
+    return true
+  }
+  const fd = openSync(path, 'r+')
+  try {
+    writeSync(fd, data, 0, data.length, 0)
+    ftruncateSync(fd, data.length)
+  } finally {
+    closeSync(fd)
+  }
+  return true
+}
+
+/** Removes a file; a missing file is fine. */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+}

@@ -1,0 +1,264 @@
+import { closeSync, openSync } from 'node:fs'
+import { AttrStream, FlagsNew, createRtNetlink, ifla, rt, type RtNetlinkSocket, type StreamData } from 'netlink'
+import { KernelError, mapNetlinkError } from './errors.js'
+import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
+import { withNetns } from './netns.js'
+
+const AF_INET = 2
+const MAIN_TABLE = 254
+const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL
+const UP = { flags: { up: true as const }, change: { up: true as const } }
+
+export interface LinkInfo {
+  index: number
+  name: string
+  kind?: string
+  master?: number
+  mac: string
+  up: boolean
+}
+
+export interface AddressInfo {
+  index: number
+  cidr: string
+}
+
+export interface RouteInfo {
+  /** CIDR; '0.0.0.0/0' for the default route */
+  dst: string
+  gateway?: string
+  ifindex?: number
+}
+
+export interface VethIntoNetns {
+  hostName: string
+  peerName: string
+  peerNetnsPath: string
+  peerMac: string
+  /** Applied to both ends: a veth pair with mismatched MTUs silently drops large frames. */
+  hostMtu?: number
+  /** ifindex of the bridge the host end joins */
+  master?: number
+}
+
+/** netlink 0.3.0 takes nested attributes (linkinfo, veth peer) as pre-encoded buffers. */
+function encode(data: StreamData): Buffer {
+  const stream = new AttrStream()
+  stream.emit(data)
+  return Buffer.concat(stream.bufs)
+}
+
+function codeOf(err: unknown): string | undefined {
+  return /Request rejected: (E[A-Z0-9]+)/.exec((err as Error)?.message ?? '')?.[1]
+}
+
+function macToBuffer(mac: string): Buffer {
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(mac)) throw new KernelError('EINVAL', `invalid MAC address: ${mac}`)
+  return Buffer.from(mac.split(':').map((b) => parseInt(b, 16)))
+}
+
+function formatMac(buf: Buffer | undefined): string {
+  return buf ? [...buf].map((b) => b.toString(16).padStart(2, '0')).join(':') : ''
+}
+
+/**
+ * One rtnetlink socket, bound to one network namespace for its whole life. Every method maps
+ * kernel rejections to KernelError with a message saying what was being done.
+ */
+export class Rtnl {
+  private constructor(private readonly sock: RtNetlinkSocket) {}
+
+  /** A socket in the calling thread's netns, or in the netns pinned at nsPath. */
+  static open(nsPath?: string): Rtnl {
+    // The socket is bound at creation, so it keeps talking to nsPath after the thread switches back.
+    return new Rtnl(nsPath === undefined ? createRtNetlink() : withNetns(nsPath, () => createRtNetlink()))
+  }
+
+  close(): void {
+    this.sock.socket.close()
+  }
+
+  private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op()
+    } catch (err) {
+      throw mapNetlinkError(err, what)
+    }
+  }
+
+  /** Looks a link up by name; undefined when there is none. */
+  async linkIndex(name: string): Promise<number | undefined> {
+    return (await this.getLinkByName(name))?.data.index
+  }
+
+  private async getLinkByName(name: string): Promise<rt.LinkMessage | undefined> {
+    try {
+      const [msg] = await this.sock.getLink({}, { ifname: name })
+      return msg
+    } catch (err) {
+      if (codeOf(err) === 'ENODEV') return undefined
+      throw mapNetlinkError(err, `look up link ${name}`)
+    }
+  }
+
+  private async requireIndex(name: string, what: string): Promise<number> {
+    const index = await this.linkIndex(name)
+    if (index === undefined) throw new KernelError('ENODEV', `${what}: no such device ${name}`)
+    return index
+  }
+
+  /** Creates the bridge if it is missing and brings it up. A non-bridge link of that name is an error. */
+  async ensureBridge(name: string, opts: { mtu?: number } = {}): Promise<{ index: number; created: boolean }> {
+    const what = `create bridge ${name}`
+    const existing = await this.getLinkByName(name)
+    if (existing) {
+      const kind = existing.attrs.linkinfo ? ifla.parseInfo(existing.attrs.linkinfo).kind : undefined
+      if (kind !== 'bridge') throw new KernelError('EEXIST', `${what}: a ${kind ?? 'non-bridge'} link with that name exists`)
+      const index = existing.data.index!
+      if (!existing.data.flags?.up) await this.setLinkUp(index)
+      return { index, created: false }
+    }
+    let created = true
+    await this.run(what, async () => {
+      try {
+        const attrs = { ifname: name, mtu: opts.mtu, linkinfo: encode(ifla.formatInfo({ kind: 'bridge' })) }
+        await this.sock.newLink({ ...UP }, attrs, { flags: CREATE_EXCL })
+      } catch (err) {
+        // Lost a race with another creator: the bridge exists now, which is all we want.
+        if (codeOf(err) !== 'EEXIST') throw err
+        created = false
+      }
+    })
+    const index = await this.requireIndex(name, what)
+    if (!created) await this.setLinkUp(index)
+    return { index, created }
+  }
+
+  /** Adds an IPv4 address (with its broadcast) unless that exact address/prefix is already on the link. */
+  async ensureAddress(index: number, cidr: string): Promise<boolean> {
+    const { address, prefixLength, broadcast } = parseIpv4Cidr(cidr)
+    try {
+      await this.sock.newAddress(
+        { family: AF_INET, prefixlen: prefixLength, index },
+        { local: address, address, broadcast },
+        { flags: CREATE_EXCL },
+      )
+      return true
+    } catch (err) {
+      if (codeOf(err) === 'EEXIST') return false
+      throw mapNetlinkError(err, `add address ${cidr} to link ${index}`)
+    }
+  }
+
+  /**
+   * Creates a veth pair whose peer is born inside another namespace (IFLA_NET_NS_FD) with its
+   * final name and MAC, so it never appears, even briefly, in this namespace under a name that
+   * could clash. The host end is enslaved and brought up in the same request. A leftover host
+   * end from an interrupted attempt is deleted (taking its peer with it) and the pair recreated.
+   */
+  async createVethPeerInNetns(o: VethIntoNetns): Promise<{ hostIndex: number }> {
+    const what = `create veth ${o.hostName}`
+    const peerMac = macToBuffer(o.peerMac)
+    const nsFd = openSync(o.peerNetnsPath, 'r')
+    try {
+      const peer = Buffer.concat([
+        rt.formatLink({}),
+        encode(ifla.formatLinkAttrs({ ifname: o.peerName, netNsFd: nsFd, address: peerMac, mtu: o.hostMtu })),
+      ])
+      const linkinfo = encode(ifla.formatInfo({ kind: 'veth', data: encode(ifla.formatVethInfo({ peer })) }))
+      const create = () =>
+        this.sock.newLink(
+          { ...UP },
+          { ifname: o.hostName, mtu: o.hostMtu, master: o.master, linkinfo },
+          { flags: CREATE_EXCL },
+        )
+      await this.run(what, async () => {
+        try {
+          await create()
+        } catch (err) {
+          if (codeOf(err) !== 'EEXIST' || !(await this.deleteLink(o.hostName))) throw err
+          await create()
+        }
+      })
+    } finally {
+      closeSync(nsFd)
+    }
+    return { hostIndex: await this.requireIndex(o.hostName, what) }
+  }
+
+  async setLinkUp(nameOrIndex: string | number): Promise<void> {
+    const index = typeof nameOrIndex === 'number' ? nameOrIndex : await this.requireIndex(nameOrIndex, `set link ${nameOrIndex} up`)
+    await this.run(`set link ${nameOrIndex} up`, () => this.sock.setLink({ index, ...UP }))
+  }
+
+  /** Deletes a link by name; false when it did not exist. Deleting one veth end removes both. */
+  async deleteLink(name: string): Promise<boolean> {
+    try {
+      await this.sock.delLink({}, { ifname: name })
+      return true
+    } catch (err) {
+      if (codeOf(err) === 'ENODEV') return false
+      throw mapNetlinkError(err, `delete link ${name}`)
+    }
+  }
+
+  /** Sets (creating or replacing) the IPv4 default route of the main table. */
+  async setDefaultRoute(gateway: string, ifname: string): Promise<void> {
+    const what = `set default route via ${gateway} dev ${ifname}`
+    const oif = await this.requireIndex(ifname, what)
+    const gw = ipv4ToBuffer(gateway)
+    await this.run(what, () =>
+      this.sock.newRoute(
+        { family: AF_INET, dstLen: 0, table: MAIN_TABLE, protocol: 'BOOT', scope: 'UNIVERSE', type: 'UNICAST' },
+        { gateway: gw, oif },
+        { flags: FlagsNew.CREATE | FlagsNew.REPLACE },
+      ),
+    )
+  }
+
+  /** Deletes every IPv4 default route in the main table; false when there was none. */
+  async deleteDefaultRoute(): Promise<boolean> {
+    let deleted = false
+    // scope NOWHERE and type/protocol 0 are the kernel's wildcards when matching a route to delete.
+    for (let i = 0; i < 64; i++) {
+      try {
+        await this.sock.delRoute({ family: AF_INET, dstLen: 0, table: MAIN_TABLE, scope: 'NOWHERE' })
+        deleted = true
+      } catch (err) {
+        if (codeOf(err) === 'ESRCH') return deleted
+        throw mapNetlinkError(err, 'delete default route')
+      }
+    }
+    return deleted
+  }
+
+  async listLinks(): Promise<LinkInfo[]> {
+    const msgs = await this.run('list links', () => this.sock.getLinks())
+    return msgs.map(({ data, attrs }) => ({
+      index: data.index!,
+      name: attrs.ifname ?? '',
+      kind: attrs.linkinfo ? ifla.parseInfo(attrs.linkinfo).kind : undefined,
+      master: attrs.master,
+      mac: formatMac(attrs.address),
+      up: data.flags?.up === true,
+    }))
+  }
+
+  async listAddresses(): Promise<AddressInfo[]> {
+    const msgs = await this.run('list addresses', () => this.sock.getAddresses({ family: AF_INET }))
+    return msgs
+      .filter(({ data, attrs }) => data.family === AF_INET && (attrs.local ?? attrs.address))
+      .map(({ data, attrs }) => ({ index: data.index!, cidr: `${bufferToIpv4((attrs.local ?? attrs.address)!)}/${data.prefixlen}` }))
+  }
+
+  async listRoutes(): Promise<RouteInfo[]> {
+    const msgs = await this.run('list routes', () => this.sock.getRoutes({ family: AF_INET }))
+    return msgs
+      .filter(({ data, attrs }) => data.family === AF_INET && (attrs.table ?? data.table) === MAIN_TABLE)
+      .map(({ data, attrs }) => ({
+        dst: `${attrs.dst ? bufferToIpv4(attrs.dst) : '0.0.0.0'}/${data.dstLen ?? 0}`,
+        gateway: attrs.gateway ? bufferToIpv4(attrs.gateway) : undefined,
+        ifindex: attrs.oif,
+      }))
+  }
+}

@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process'
+import { KernelError } from './errors.js'
+
+/**
+ * Feeds a complete ruleset to one `nft -f -`; nft applies a file as a single transaction, so
+ * either all of it takes effect or none. Acts on the netns of the calling thread.
+ */
+export function applyNftRuleset(text: string): void {
+  const res = spawnSync('nft', ['-f', '-'], { input: text, encoding: 'utf8' })
+  if (res.error) {
+    const code = (res.error as NodeJS.ErrnoException).code
+    throw new KernelError('ENFT', code === 'ENOENT' ? 'nftables: nft command not found' : `nftables: ${res.error.message}`)
+  }
+  if (res.status !== 0) {
+    const first = res.stderr.split('\n').find((l) => l.trim() !== '') ?? `nft exited with ${res.status ?? res.signal}`
+    throw new KernelError('ENFT', `nftables: ${first.trim()}`)
+  }
+}
+
+/** Deletes a table if present: declaring it first makes the delete succeed either way. */
+export function deleteNftTable(family: string, name: string): void {
+  if (!/^[a-z0-9]+$/.test(family) || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw new KernelError('EINVAL', `nftables: invalid table ${family} ${name}`)
+  }
+  applyNftRuleset(`table ${family} ${name} {}\ndelete table ${family} ${name}\n`)
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian (bookworm) machine to build and test patchbay. Run as root.
+# Idempotent: installs only what is missing, reinstalls node modules only when the
+# lockfile changed, and rebuilds (native addon + typecheck + bundle).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: must run as root (sudo bash scripts/setup.sh)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+missing_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+# 1. System packages the CLI and the tests use.
+mapfile -t missing < <(missing_packages nftables iproute2 iputils-ping util-linux procps build-essential python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+# 2. Node.js >= 20 (Debian bookworm ships 18): NodeSource's node_20.x repository.
+node_ok() {
+  command -v node >/dev/null 2>&1 &&
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' &&
+    command -v npm >/dev/null 2>&1
+}
+if ! node_ok; then
+  echo "setup: installing Node.js 20 from deb.nodesource.com"
+  mapfile -t missing < <(missing_packages ca-certificates curl gnupg)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  install -d -m 0755 /usr/share/keyrings
+  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
+    gpg --dearmor --yes -o /usr/share/keyrings/nodesource.gpg
+  echo 'deb [signed-by=/usr/share/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main' \
+    >/etc/apt/sources.list.d/nodesource.list
+  apt_updated=0
+  apt_install nodejs
+  node_ok || { echo "setup: Node.js >= 20 is still not available" >&2; exit 1; }
+fi
+
+# 3. Node modules, reinstalled only when the lockfile (or package.json) changed.
+stamp=node_modules/.patchbay-setup-stamp
+if [ -f package-lock.json ]; then
+  want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: npm ci"
+    npm ci --no-audit --no-fund
+    echo "$want" >"$stamp"
+  fi
+else
+  want=$(sha256sum package.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: npm install (no lockfile)"
+    npm install --no-audit --no-fund
+    echo "$want" >"$stamp"
+  fi
+fi
+
+# 4. Build: native addon, typecheck, bundle -> bin/patchbay.
+echo "setup: npm run build"
+npm run build
+echo "setup: done"

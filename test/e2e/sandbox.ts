@@ -18,7 +18,8 @@ import { expect } from 'vitest'
 import { runDirFor } from '../../src/config/paths.js'
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
-export const BIN = join(REPO, 'bin', 'patchbay')
+/** The CLI under test; PATCHBAY_E2E_BIN overrides it (an installed copy, say). */
+export const BIN = process.env.PATCHBAY_E2E_BIN ?? join(REPO, 'bin', 'patchbay')
 
 /** Every spawned command gets this timeout unless told otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000

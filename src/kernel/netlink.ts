@@ -107,30 +107,36 @@ export class Rtnl {
     return index
   }
 
-  /** Creates the bridge if it is missing and brings it up. A non-bridge link of that name is an error. */
+  /**
+   * Creates the bridge if it is missing, brings it up and applies mtu. A non-bridge link of that
+   * name is an error. The MTU is set by a separate change, never at creation: only a change marks
+   * it as user-set, and otherwise the kernel re-derives a bridge's MTU from its ports as they join.
+   */
   async ensureBridge(name: string, opts: { mtu?: number } = {}): Promise<{ index: number; created: boolean }> {
     const what = `create bridge ${name}`
-    const existing = await this.getLinkByName(name)
-    if (existing) {
-      const kind = existing.attrs.linkinfo ? ifla.parseInfo(existing.attrs.linkinfo).kind : undefined
-      if (kind !== 'bridge') throw new KernelError('EEXIST', `${what}: a ${kind ?? 'non-bridge'} link with that name exists`)
-      const index = existing.data.index!
-      if (!existing.data.flags?.up) await this.setLinkUp(index)
-      return { index, created: false }
+    let link = await this.getLinkByName(name)
+    let created = false
+    if (!link) {
+      await this.run(what, async () => {
+        try {
+          const linkinfo = encode(ifla.formatInfo({ kind: 'bridge' }))
+          await this.sock.newLink({}, { ifname: name, linkinfo }, { flags: CREATE_EXCL })
+          created = true
+        } catch (err) {
+          // Lost a race with another creator: the bridge exists now, which is all we want.
+          if (codeOf(err) !== 'EEXIST') throw err
+        }
+      })
+      link = await this.getLinkByName(name)
+      if (!link) throw new KernelError('ENODEV', `${what}: it vanished right after creation`)
     }
-    let created = true
-    await this.run(what, async () => {
-      try {
-        const attrs = { ifname: name, mtu: opts.mtu, linkinfo: encode(ifla.formatInfo({ kind: 'bridge' })) }
-        await this.sock.newLink({ ...UP }, attrs, { flags: CREATE_EXCL })
-      } catch (err) {
-        // Lost a race with another creator: the bridge exists now, which is all we want.
-        if (codeOf(err) !== 'EEXIST') throw err
-        created = false
-      }
-    })
-    const index = await this.requireIndex(name, what)
-    if (!created) await this.setLinkUp(index)
+    const kind = link.attrs.linkinfo ? ifla.parseInfo(link.attrs.linkinfo).kind : undefined
+    if (kind !== 'bridge') throw new KernelError('EEXIST', `${what}: a ${kind ?? 'non-bridge'} link with that name exists`)
+    const index = link.data.index!
+    const mtu = opts.mtu !== undefined && opts.mtu !== link.attrs.mtu ? opts.mtu : undefined
+    if (!link.data.flags?.up || mtu !== undefined) {
+      await this.run(`set up bridge ${name}`, () => this.sock.setLink({ index, ...UP }, { mtu }))
+    }
     return { index, created }
   }
 

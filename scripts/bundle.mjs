@@ -1,0 +1,20 @@
+// Bundles the CLI into dist/ with esbuild: one file per entry plus lazily loaded chunks, so a
+// command loads only the code it uses (oclif's explicit command strategy needs no folder scan).
+import { build } from 'esbuild'
+import { rmSync } from 'node:fs'
+
+rmSync('dist', { recursive: true, force: true })
+await build({
+  entryPoints: { run: 'src/run.ts', commands: 'src/commands.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Native modules stay in node_modules; everything else is inlined.
+  external: ['better-sqlite3', 'netlink'],
+  banner: { js: "import { createRequire as __pbRequire } from 'node:module'; const require = __pbRequire(import.meta.url);" },
+  logLevel: 'warning',
+})

@@ -1,0 +1,47 @@
+import { statSync } from 'node:fs'
+import type { AdoptedNetns } from '../core/container-create.js'
+import { UserError } from '../core/errors.js'
+import { Rtnl } from '../kernel/netlink.js'
+
+/**
+ * Facts about the host gathered before a decision, so that the decide functions stay pure.
+ */
+
+/** Destinations of the host's IPv4 routes; automatic subnets avoid them. */
+export async function hostRoutes(): Promise<string[]> {
+  const sock = Rtnl.open()
+  try {
+    return (await sock.listRoutes()).map((r) => r.dst).filter((d) => d !== '0.0.0.0/0')
+  } finally {
+    sock.close()
+  }
+}
+
+/** The inode of the network namespace at path (following /proc magic links), if it is one. */
+function namespaceInode(path: string): number | undefined {
+  try {
+    const st = statSync(path)
+    return st.dev === statSync('/proc/self/ns/net').dev ? st.ino : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Resolves --netns PATH or --pid PID to a namespace another runtime made. */
+export function adoptedNetns(opts: { netns?: string; pid?: number }): AdoptedNetns | undefined {
+  if (opts.netns !== undefined && opts.pid !== undefined) throw new UserError('conflicting options: --netns and --pid')
+  if (opts.netns !== undefined) {
+    const inode = namespaceInode(opts.netns)
+    if (inode === undefined) {
+      throw new UserError(`--netns ${opts.netns}: not a network namespace (expected a file like /run/netns/NAME)`)
+    }
+    return { kind: 'path', path: opts.netns, inode }
+  }
+  if (opts.pid !== undefined) {
+    const path = `/proc/${opts.pid}/ns/net`
+    const inode = namespaceInode(path)
+    if (inode === undefined) throw new UserError(`--pid ${opts.pid}: no such process`)
+    return { kind: 'pid', path, inode }
+  }
+  return undefined
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto'
+import { type Paths, pathsFor } from '../config/paths.js'
+import { decideBuiltins } from '../core/builtin-networks.js'
+import { currentActor, currentHost } from '../events/actor.js'
+import { type Db, openDatabase } from '../events/database.js'
+import { EventLog } from '../events/store.js'
+import type { NewEvent, StoredEvent } from '../events/types.js'
+import { createProjector } from '../projections/projectors.js'
+import { StateQueries } from '../projections/queries.js'
+
+export const newId = (): string => randomBytes(32).toString('hex')
+export const nowIso = (): string => new Date().toISOString()
+
+/** One command's handle on the state: the database, the log and the queries over projections. */
+export interface AppState {
+  paths: Paths
+  db: Db
+  log: EventLog
+  state: StateQueries
+  /** Appends events with this process as the actor; the caller holds the transaction. */
+  append(events: NewEvent[]): StoredEvent[]
+  close(): void
+}
+
+export function openState(root: string): AppState {
+  const paths = pathsFor(root)
+  const db = openDatabase(paths.db)
+  const log = new EventLog(db, createProjector(db))
+  const actor = currentActor()
+  const host = currentHost()
+  const app: AppState = {
+    paths,
+    db,
+    log,
+    state: new StateQueries(db),
+    append: (events) => log.append(events, { actor, host, time: nowIso() }),
+    close: () => db.close(),
+  }
+  ensureBuiltins(app)
+  return app
+}
+
+/** A fresh root starts with docker's three networks, recorded as the log's first events. */
+function ensureBuiltins(app: AppState): void {
+  if (app.log.head().seq > 0) return
+  app.db
+    .transaction(() => {
+      if (app.log.head().seq === 0) app.append(decideBuiltins(newId, nowIso()))
+    })
+    .immediate()
+}

@@ -1,0 +1,30 @@
+import ContainerCreate from './commands/container/create.js'
+import ContainerInspect from './commands/container/inspect.js'
+import ContainerLs from './commands/container/ls.js'
+import ContainerRm from './commands/container/rm.js'
+import Events from './commands/events.js'
+import Exec from './commands/exec.js'
+import NetworkConnect from './commands/network/connect.js'
+import NetworkCreate from './commands/network/create.js'
+import NetworkDisconnect from './commands/network/disconnect.js'
+import NetworkInspect from './commands/network/inspect.js'
+import NetworkLs from './commands/network/ls.js'
+import NetworkPrune from './commands/network/prune.js'
+import NetworkRm from './commands/network/rm.js'
+
+/** oclif's explicit command strategy: the bundle lists its commands instead of scanning folders. */
+export const COMMANDS = {
+  'network:ls': NetworkLs,
+  'network:create': NetworkCreate,
+  'network:inspect': NetworkInspect,
+  'network:rm': NetworkRm,
+  'network:prune': NetworkPrune,
+  'network:connect': NetworkConnect,
+  'network:disconnect': NetworkDisconnect,
+  'container:create': ContainerCreate,
+  'container:ls': ContainerLs,
+  'container:rm': ContainerRm,
+  'container:inspect': ContainerInspect,
+  exec: Exec,
+  events: Events,
+}

@@ -1,0 +1,38 @@
+import { Flags } from '@oclif/core'
+import { PatchbayCommand } from '../../cli/base.js'
+
+export default class ContainerCreate extends PatchbayCommand {
+  static description = 'Create a container (a network namespace) and connect it to a network'
+  static aliases = ['run', 'container:run']
+  static needsRoot = true
+  static examples = [
+    '<%= config.bin %> run --name container1',
+    '<%= config.bin %> run --net isolated_nw --name container3',
+    '<%= config.bin %> run --name web --netns /run/netns/web   # adopt a namespace made by another runtime',
+    '<%= config.bin %> run --name app --pid 4242               # adopt the namespace of a running process',
+  ]
+  static flags = {
+    name: Flags.string({ description: 'assign a name to the container' }),
+    network: Flags.string({ aliases: ['net'], description: 'connect the container to a network', default: 'bridge' }),
+    ip: Flags.string({ description: 'IPv4 address on that network' }),
+    alias: Flags.string({ aliases: ['network-alias'], description: 'network-scoped alias', multiple: true, default: [] }),
+    netns: Flags.string({ description: 'adopt an existing network namespace at this path instead of creating one' }),
+    pid: Flags.integer({ description: 'adopt the network namespace of this process instead of creating one' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ContainerCreate)
+    const { adoptedNetns } = await import('../../app/host-facts.js')
+    const { decideContainerCreate } = await import('../../core/container-create.js')
+    const { mutate } = await import('../../app/mutate.js')
+    const req = {
+      name: flags.name,
+      network: flags.network,
+      ip: flags.ip,
+      aliases: flags.alias,
+      adopt: adoptedNetns({ netns: flags.netns, pid: flags.pid }),
+    }
+    const [created] = await this.withApp(flags.root, (app) => mutate(app, 'run', (ctx) => decideContainerCreate(req, ctx)))
+    this.out(`${created.type === 'ContainerCreated' ? created.payload.id : ''}\n`)
+  }
+}

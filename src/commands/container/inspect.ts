@@ -1,0 +1,35 @@
+import { Args, Flags } from '@oclif/core'
+import { PatchbayCommand } from '../../cli/base.js'
+
+export default class ContainerInspect extends PatchbayCommand {
+  static description = 'Display detailed information on one or more containers'
+  static aliases = ['inspect']
+  static strict = false
+  static examples = [
+    '<%= config.bin %> inspect container2',
+    "<%= config.bin %> inspect --format='{{.NetworkSettings.Networks}}' container2",
+    "<%= config.bin %> inspect -f '{{range $net, $ep := .NetworkSettings.Networks}}{{$net}} {{$ep.IPAddress}}{{println}}{{end}}' container2",
+  ]
+  static args = { container: Args.string({ required: true, description: 'container name or ID' }) }
+  static flags = { format: Flags.string({ char: 'f', description: 'format output using a Go template' }) }
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(ContainerInspect)
+    const { containerInspectView } = await import('../../format/container-inspect.js')
+    const { UserError } = await import('../../core/errors.js')
+    const views = await this.withApp(flags.root, (app) => {
+      const networks = new Map(app.state.networks().map((n) => [n.id, n]))
+      return (argv as string[]).map((ref) => {
+        const c = app.state.findContainer(ref)
+        if (!c) throw new UserError(`No such container: ${ref}`)
+        return containerInspectView(c, app.state.endpointsOfContainer(c.id), networks)
+      })
+    })
+    if (flags.format) {
+      const { renderTemplateLines } = await import('../../format/template-output.js')
+      return this.out(renderTemplateLines(flags.format, views))
+    }
+    const { renderJsonArray } = await import('../../format/table.js')
+    this.out(renderJsonArray(views))
+  }
+}

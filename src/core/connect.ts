@@ -1,0 +1,116 @@
+import type { EndpointConnected, NewEvent } from '../events/types.js'
+import { formatIp, macForIp, parseCidr, parseIp } from '../ipam/cidr.js'
+import { isHostAddress, lowestFree } from '../ipam/allocate.js'
+import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
+import type { DecideContext } from './context.js'
+import { UserError } from './errors.js'
+import { findNetworkOrFail } from './network-remove.js'
+
+export interface ConnectRequest {
+  network: string
+  container: string
+  ip?: string
+  aliases: string[]
+}
+
+export function findContainerOrFail(ctx: DecideContext, ref: string): ContainerRow {
+  const c = ctx.state.findContainer(ref)
+  if (!c) throw new UserError(`No such container: ${ref}`)
+  return c
+}
+
+function pickAddress(net: NetworkRow, requested: string | undefined, ctx: DecideContext): number {
+  const subnet = parseCidr(net.subnet!)!
+  const onNet = ctx.state.endpointsOfNetwork(net.id)
+  if (requested !== undefined) {
+    const ip = parseIp(requested)
+    if (ip === undefined) throw new UserError(`invalid IPv4 address: ${requested}`)
+    if (net.builtin) throw new UserError('user specified IP address is supported on user defined networks only')
+    if (!isHostAddress(subnet, ip)) {
+      throw new UserError(`invalid address ${requested}: it does not belong to network ${net.name}'s subnet ${net.subnet}`)
+    }
+    if (requested === net.gateway) throw new UserError(`Address already in use: ${requested} is the gateway of network ${net.name}`)
+    const holder = onNet.find((e) => e.ipv4 === requested)
+    if (holder) {
+      const name = ctx.state.findContainer(holder.containerId)?.name ?? holder.containerId
+      throw new UserError(`Address already in use: ${requested} is taken by container ${name} on network ${net.name}`)
+    }
+    return ip
+  }
+  const used = new Set(onNet.map((e) => parseIp(e.ipv4!)!))
+  used.add(parseIp(net.gateway!)!)
+  const ip = lowestFree(subnet, used, net.ipRange ? parseCidr(net.ipRange) : undefined)
+  if (ip === undefined) throw new UserError(`no available IPv4 addresses on network ${net.name} (${net.ipRange ?? net.subnet}); disconnect a container or use a larger --subnet`)
+  return ip
+}
+
+/** Lowest ethN the container does not use yet: eth0, eth1, … in connect order. */
+function pickIfname(mine: EndpointRow[]): string {
+  const used = new Set(mine.map((e) => e.ifname))
+  let n = 0
+  while (used.has(`eth${n}`)) n++
+  return `eth${n}`
+}
+
+/** Host-side veth name, derived from the endpoint id so that replay makes the same one. */
+function pickHostIfname(endpointId: string, ctx: DecideContext): string {
+  const taken = new Set(ctx.state.endpoints().map((e) => e.hostIfname))
+  for (let i = 0; ; i++) {
+    const name = `veth${endpointId.slice(i, i + 7)}`
+    if (!taken.has(name)) return name
+  }
+}
+
+/**
+ * Plans one endpoint of `container` on `net`: address, MAC, interface names and whether it
+ * gives the container its default route. Shared by `run` and `network connect`.
+ */
+export function planEndpoint(
+  net: NetworkRow,
+  container: ContainerRow,
+  mine: EndpointRow[],
+  req: { ip?: string; aliases: string[] },
+  ctx: DecideContext,
+): EndpointConnected {
+  if (mine.some((e) => e.networkId === net.id)) {
+    throw new UserError(`endpoint with name ${container.name} already exists in network ${net.name}`)
+  }
+  if (net.driver === 'host' || container.netnsKind === 'host') {
+    if (net.driver !== 'host' || container.netnsKind !== 'host' || mine.length > 0) {
+      throw new UserError('container cannot be disconnected from host network or connected to host network')
+    }
+  } else if (net.driver === 'null' ? mine.length > 0 : mine.some((e) => e.ifname === null)) {
+    // An endpoint without an interface on a non-host container is the `none` network's.
+    throw new UserError('container cannot be connected to multiple networks with one of the networks in private (none) mode')
+  }
+  const id = ctx.newId()
+  const base = {
+    id, networkId: net.id, networkName: net.name, containerId: container.id, containerName: container.name,
+    driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath,
+  }
+  if (net.driver !== 'bridge') {
+    if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)
+    return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null }
+  }
+  const ip = pickAddress(net, req.ip, ctx)
+  const ifname = pickIfname(mine)
+  const hasRoute = mine.some((e) => e.defaultRoute)
+  return {
+    ...base,
+    ifname,
+    hostIfname: pickHostIfname(id, ctx),
+    bridge: net.bridge,
+    ipv4: formatIp(ip),
+    prefixLen: parseCidr(net.subnet!)!.prefix,
+    gateway: net.gateway,
+    mac: macForIp(ip),
+    defaultRoute: !hasRoute && !net.internal ? { gateway: net.gateway!, ifname } : null,
+  }
+}
+
+export function decideConnect(req: ConnectRequest, ctx: DecideContext): NewEvent[] {
+  const net = findNetworkOrFail(ctx, req.network)
+  const container = findContainerOrFail(ctx, req.container)
+  const payload = planEndpoint(net, container, ctx.state.endpointsOfContainer(container.id), req, ctx)
+  return [{ type: 'EndpointConnected', payload }]
+}

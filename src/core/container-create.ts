@@ -1,0 +1,62 @@
+import type { ContainerCreated, NetnsKind, NewEvent } from '../events/types.js'
+import type { ContainerRow } from '../projections/queries.js'
+import { planEndpoint } from './connect.js'
+import type { DecideContext } from './context.js'
+import { UserError } from './errors.js'
+import { checkName } from './names.js'
+import { findNetworkOrFail } from './network-remove.js'
+
+/** A namespace made by another runtime, as found on the host before deciding. */
+export interface AdoptedNetns {
+  kind: 'path' | 'pid'
+  path: string
+  inode: number
+}
+
+export interface ContainerCreateRequest {
+  name?: string
+  network: string
+  ip?: string
+  aliases: string[]
+  adopt?: AdoptedNetns
+}
+
+function checkContainerName(name: string, ctx: DecideContext): void {
+  checkName('container', name)
+  const holder = ctx.state.containers().find((c) => c.name === name)
+  if (holder) {
+    throw new UserError(
+      `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+    )
+  }
+}
+
+/** `run` and `container create`: a container (a network namespace) and its first endpoint. */
+export function decideContainerCreate(req: ContainerCreateRequest, ctx: DecideContext): NewEvent[] {
+  const id = ctx.newId()
+  const name = req.name ?? id.slice(0, 12)
+  checkContainerName(name, ctx)
+  const net = findNetworkOrFail(ctx, req.network)
+  if (net.driver === 'host' && req.adopt) throw new UserError(`conflicting options: --net host and --${req.adopt.kind === 'pid' ? 'pid' : 'netns'}`)
+  if (req.adopt) {
+    const user = ctx.state.containers().find((c) => c.netnsInode === req.adopt!.inode)
+    if (user) throw new UserError(`the namespace at ${req.adopt.path} already belongs to container ${user.name}`)
+  }
+  const kind: NetnsKind = net.driver === 'host' ? 'host' : (req.adopt?.kind ?? 'own')
+  const payload: ContainerCreated = {
+    id,
+    name,
+    created: ctx.now,
+    hostname: id.slice(0, 12),
+    netnsKind: kind,
+    netnsPath: kind === 'host' ? null : (req.adopt?.path ?? `${ctx.netnsDir}/${id}`),
+    netnsInode: req.adopt?.inode ?? null,
+    networkMode: net.name,
+  }
+  const container: ContainerRow = { ...payload }
+  const endpoint = planEndpoint(net, container, [], req, ctx)
+  return [
+    { type: 'ContainerCreated', payload },
+    { type: 'EndpointConnected', payload: endpoint },
+  ]
+}

@@ -1,0 +1,29 @@
+import type { NewEvent } from '../events/types.js'
+import type { NetworkRow } from '../projections/queries.js'
+import type { DecideContext } from './context.js'
+import { UserError } from './errors.js'
+
+export function findNetworkOrFail(ctx: DecideContext, ref: string): NetworkRow {
+  const net = ctx.state.findNetwork(ref)
+  if (!net) throw new UserError(`network ${ref} not found`)
+  return net
+}
+
+/** A network can go only when nothing is attached: docker's rule, with docker's words. */
+export function decideNetworkRemove(ref: string, ctx: DecideContext): NewEvent[] {
+  const net = findNetworkOrFail(ctx, ref)
+  if (net.builtin) throw new UserError(`${net.name} is a pre-defined network and cannot be removed`)
+  const attached = ctx.state.endpointsOfNetwork(net.id)
+  if (attached.length > 0) {
+    const names = ctx.state.containers().filter((c) => attached.some((e) => e.containerId === c.id)).map((c) => c.name)
+    throw new UserError(
+      `error while removing network: network ${net.name} has active endpoints (${names.join(', ')}); disconnect them first`,
+    )
+  }
+  return [{ type: 'NetworkRemoved', payload: { id: net.id, name: net.name, driver: net.driver, bridge: net.bridge } }]
+}
+
+/** Networks `prune` removes: user networks with no endpoints. */
+export function prunableNetworks(ctx: DecideContext): NetworkRow[] {
+  return ctx.state.networks().filter((n) => !n.builtin && ctx.state.endpointsOfNetwork(n.id).length === 0)
+}

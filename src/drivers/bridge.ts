@@ -1,0 +1,73 @@
+import type { EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
+import { enableIpv4Forwarding } from '../kernel/sysctl.js'
+import type { NetworkDriver } from './driver.js'
+import type { KernelSession, UndoStack } from './kernel-session.js'
+
+interface BridgeSpec {
+  bridge: string
+  gateway: string
+  prefixLen: number
+  mtu: number
+  internal: boolean
+}
+
+/**
+ * Makes sure the bridge exists, is up and holds the gateway address. Returns its index.
+ * Used by create and by every connect, so a bridge lost to a reboot comes back on first use.
+ */
+async function ensureBridge(spec: BridgeSpec, k: KernelSession, undo: UndoStack): Promise<number> {
+  const host = k.host()
+  const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu })
+  if (created) {
+    undo.push(() => host.deleteLink(spec.bridge))
+    k.firewallDirty = true
+    // Docker turns forwarding on for networks that reach out; internal ones need none.
+    if (!spec.internal) enableIpv4Forwarding()
+  }
+  await host.ensureAddress(index, `${spec.gateway}/${spec.prefixLen}`)
+  return index
+}
+
+export const bridgeDriver: NetworkDriver = {
+  async createNetwork(p: NetworkCreated, k, undo) {
+    const prefixLen = Number(p.subnet!.split('/')[1])
+    await ensureBridge({ bridge: p.bridge!, gateway: p.gateway!, prefixLen, mtu: p.mtu, internal: p.internal }, k, undo)
+    k.firewallDirty = true
+  },
+
+  async removeNetwork(p: NetworkRemoved, k) {
+    await k.host().deleteLink(p.bridge!)
+    k.firewallDirty = true
+  },
+
+  async connect(p: EndpointConnected, k, undo) {
+    const spec = { bridge: p.bridge!, gateway: p.gateway!, prefixLen: p.prefixLen!, mtu: p.mtu, internal: p.internal }
+    const master = await ensureBridge(spec, k, undo)
+    const host = k.host()
+    await host.createVethPeerInNetns({
+      hostName: p.hostIfname!,
+      peerName: p.ifname!,
+      peerNetnsPath: p.netnsPath!,
+      peerMac: p.mac!,
+      hostMtu: p.mtu,
+      master,
+    })
+    undo.push(() => host.deleteLink(p.hostIfname!))
+    const inside = k.inNetns(p.netnsPath)
+    const index = (await inside.linkIndex(p.ifname!))!
+    await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)
+    await inside.setLinkUp(index)
+    await inside.setLinkUp('lo')
+    if (p.defaultRoute) await inside.setDefaultRoute(p.defaultRoute.gateway, p.defaultRoute.ifname)
+  },
+
+  async disconnect(p: EndpointDisconnected, k, undo) {
+    if (p.defaultRouteMovesTo) {
+      const inside = k.inNetns(p.netnsPath)
+      await inside.setDefaultRoute(p.defaultRouteMovesTo.gateway, p.defaultRouteMovesTo.ifname)
+      if (p.hadDefaultRoute && p.gateway) undo.push(() => inside.setDefaultRoute(p.gateway!, p.ifname!))
+    }
+    // Deleting the host end takes the container end with it.
+    await k.host().deleteLink(p.hostIfname!)
+  },
+}

@@ -1,0 +1,47 @@
+import type { Paths } from '../config/paths.js'
+import { renderHosts } from '../core/hosts.js'
+import type { StoredEvent } from '../events/types.js'
+import { renderRuleset } from '../firewall/ruleset.js'
+import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
+import { applyNftRuleset } from '../kernel/nft.js'
+import type { StateQueries } from '../projections/queries.js'
+
+/**
+ * Kernel state that is a function of the whole projection rather than of one event: the
+ * firewall table and the hosts files. Re-rendered from the tables after each mutation.
+ */
+export function syncFirewall(state: StateQueries): void {
+  const bridges = state
+    .networks()
+    .filter((n) => n.driver === 'bridge')
+    .map((n) => ({ bridge: n.bridge!, subnet: n.subnet!, internal: n.internal }))
+  applyNftRuleset(renderRuleset(bridges))
+}
+
+export function hostsFilePath(paths: Paths, containerId: string): string {
+  return `${paths.hostsDir}/${containerId}`
+}
+
+/** Rewrites the hosts file of each container (removing those of containers that are gone). */
+export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>): void {
+  for (const id of containerIds) {
+    const c = state.findContainer(id)
+    const file = hostsFilePath(paths, id)
+    if (!c || c.id !== id || c.netnsKind === 'host') removeFile(file)
+    else writeFileIfChanged(file, renderHosts(c, state.peersOf(id)))
+  }
+}
+
+/** Containers whose hosts file may have changed because of these events (read after projecting). */
+export function containersToRewrite(events: StoredEvent[], state: StateQueries): Set<string> {
+  const ids = new Set<string>()
+  for (const e of events) {
+    if (e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected') {
+      ids.add(e.payload.containerId)
+      for (const id of state.containersOnNetwork(e.payload.networkId)) ids.add(id)
+    } else if (e.type === 'ContainerCreated' || e.type === 'ContainerRemoved') {
+      ids.add(e.payload.id)
+    }
+  }
+  return ids
+}

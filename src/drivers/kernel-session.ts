@@ -1,0 +1,63 @@
+import { Rtnl } from '../kernel/netlink.js'
+
+/** Compensating actions, run newest first when a later step of the same mutation fails. */
+export class UndoStack {
+  private readonly steps: (() => Promise<unknown> | unknown)[] = []
+
+  push(step: () => Promise<unknown> | unknown): void {
+    this.steps.push(step)
+  }
+
+  /** Runs every compensation; one that fails does not stop the others. */
+  async unwind(): Promise<string[]> {
+    const failures: string[] = []
+    for (const step of this.steps.reverse()) {
+      try {
+        await step()
+      } catch (err) {
+        failures.push((err as Error).message)
+      }
+    }
+    this.steps.length = 0
+    return failures
+  }
+}
+
+/**
+ * The netlink sockets of one command: one in the host namespace (where patchbay runs) and one
+ * per container namespace touched, each opened at most once.
+ */
+export class KernelSession {
+  private hostSock: Rtnl | undefined
+  private readonly nsSocks = new Map<string, Rtnl>()
+  /** Set when bridges came or went, so the firewall table is re-rendered once at the end. */
+  firewallDirty = false
+
+  host(): Rtnl {
+    this.hostSock ??= Rtnl.open()
+    return this.hostSock
+  }
+
+  inNetns(path: string | null): Rtnl {
+    if (path === null) return this.host()
+    let sock = this.nsSocks.get(path)
+    if (!sock) {
+      sock = Rtnl.open(path)
+      this.nsSocks.set(path, sock)
+    }
+    return sock
+  }
+
+  /** Forget (and close) the socket of a namespace that is going away. */
+  dropNetns(path: string): void {
+    this.nsSocks.get(path)?.close()
+    this.nsSocks.delete(path)
+  }
+
+  close(): void {
+    this.hostSock?.close()
+    for (const s of this.nsSocks.values()) s.close()
+    this.nsSocks.clear()
+    this.hostSock = undefined
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { packageRoot } from '../config/package-root.js'
+
+export type Db = Database.Database
+
+/**
+ * Opens the state database in WAL mode (readers never wait for the writer) and applies the
+ * numbered SQL files in migrations/ that it has not seen yet, tracked by user_version.
+ */
+export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+  if (!opts.readonly) mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
+  const db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly })
+  // Writers queue behind the host-wide lock (BEGIN IMMEDIATE) instead of failing at once.
+  db.pragma('busy_timeout = 60000')
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    migrate(db)
+  }
+  return db
+}
+
+export function migrationFiles(): { version: number; sql: string }[] {
+  const dir = join(packageRoot(), 'migrations')
+  return readdirSync(dir)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .map((f) => ({ version: parseInt(f, 10), sql: readFileSync(join(dir, f), 'utf8') }))
+    .sort((a, b) => a.version - b.version)
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  const pending = migrationFiles().filter((m) => m.version > current)
+  if (pending.length === 0) return
+  db.transaction(() => {
+    // Re-check inside the write lock: another process may have migrated meanwhile.
+    const now = db.pragma('user_version', { simple: true }) as number
+    for (const m of pending.filter((p) => p.version > now)) {
+      db.exec(m.sql)
+      db.pragma(`user_version = ${m.version}`)
+    }
+  }).immediate()
+}

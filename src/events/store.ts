@@ -1,0 +1,101 @@
+import type { Db } from './database.js'
+import { GENESIS_HASH, eventHash } from './hash.js'
+import type { Actor, NewEvent, StoredEvent } from './types.js'
+import { validatePayload } from './validate.js'
+
+export interface EventRow {
+  seq: number
+  time: string
+  type: string
+  host: string
+  actor: string
+  payload: string
+  prev_hash: string
+  hash: string
+}
+
+export interface AppendContext {
+  actor: Actor
+  host: string
+  /** One timestamp for a whole decision: its events happened together. */
+  time: string
+}
+
+export type Projector = (event: StoredEvent) => void
+
+export function rowToEvent(r: EventRow): StoredEvent {
+  return {
+    seq: r.seq,
+    time: r.time,
+    type: r.type,
+    host: r.host,
+    actor: JSON.parse(r.actor),
+    payload: JSON.parse(r.payload),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  } as StoredEvent
+}
+
+/** Subject ids copied into indexed columns for filtering. */
+function subjects(e: NewEvent): { network: string | null; container: string | null } {
+  switch (e.type) {
+    case 'NetworkCreated':
+    case 'NetworkRemoved':
+      return { network: e.payload.id, container: null }
+    case 'ContainerCreated':
+    case 'ContainerRemoved':
+      return { network: null, container: e.payload.id }
+    case 'EndpointConnected':
+    case 'EndpointDisconnected':
+      return { network: e.payload.networkId, container: e.payload.containerId }
+    case 'OperationFailed':
+      return { network: null, container: null }
+  }
+}
+
+/** Append-only access to the log. The caller holds the write transaction. */
+export class EventLog {
+  private readonly insert
+  private readonly headStmt
+
+  constructor(
+    db: Db,
+    private readonly project: Projector,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.headStmt = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1')
+  }
+
+  head(): { seq: number; hash: string } {
+    return (this.headStmt.get() as { seq: number; hash: string } | undefined) ?? { seq: 0, hash: GENESIS_HASH }
+  }
+
+  /** Validates, hashes, stores and projects each event, in order. */
+  append(events: NewEvent[], ctx: AppendContext): StoredEvent[] {
+    let { seq, hash } = this.head()
+    const actor = JSON.stringify(ctx.actor)
+    const stored: StoredEvent[] = []
+    for (const e of events) {
+      validatePayload(e.type, e.payload)
+      seq += 1
+      const payload = JSON.stringify(e.payload)
+      const prevHash = hash
+      hash = eventHash({ seq, time: ctx.time, type: e.type, host: ctx.host, actor, payload, prevHash })
+      const s = subjects(e)
+      this.insert.run(seq, ctx.time, e.type, ctx.host, actor, ctx.actor.sudoUser ?? ctx.actor.user, s.network, s.container, payload, prevHash, hash)
+      const event = { ...e, seq, time: ctx.time, host: ctx.host, actor: ctx.actor, prevHash, hash } as StoredEvent
+      this.project(event)
+      stored.push(event)
+    }
+    return stored
+  }
+}
+
+/** Reads the log in order, lazily, so a million events never sit in memory at once. */
+export function* readEvents(db: Db, fromSeq = 1): Generator<StoredEvent> {
+  const stmt = db.prepare('SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq >= ? ORDER BY seq')
+  for (const row of stmt.iterate(fromSeq)) yield rowToEvent(row as EventRow)
+}

@@ -1,0 +1,44 @@
+import type { Actor, StoredEvent } from '../events/types.js'
+
+function who(a: Actor): string {
+  const user = a.sudoUser && a.sudoUser !== a.user ? `${a.sudoUser} (sudo as ${a.user})` : a.user
+  return `${user} pid ${a.pid}`
+}
+
+/** What the event is about and the details a reader of an audit trail wants on the same line. */
+export function describeEvent(e: StoredEvent): string {
+  switch (e.type) {
+    case 'NetworkCreated': {
+      const p = e.payload
+      const where = p.subnet ? ` ${p.subnet} gw ${p.gateway} on ${p.bridge}` : ''
+      return `network ${p.name} (${p.id.slice(0, 12)}) driver ${p.driver}${where}${p.internal ? ' internal' : ''}`
+    }
+    case 'NetworkRemoved':
+      return `network ${e.payload.name} (${e.payload.id.slice(0, 12)})`
+    case 'ContainerCreated': {
+      const p = e.payload
+      return `container ${p.name} (${p.id.slice(0, 12)}) netns ${p.netnsKind === 'host' ? 'host' : `${p.netnsKind} ${p.netnsPath}`}`
+    }
+    case 'ContainerRemoved':
+      return `container ${e.payload.name} (${e.payload.id.slice(0, 12)})`
+    case 'EndpointConnected': {
+      const p = e.payload
+      const link = p.ifname ? ` ${p.ifname} ${p.ipv4}/${p.prefixLen} ${p.mac}` : ''
+      return `container ${p.containerName} to network ${p.networkName}${link}`
+    }
+    case 'EndpointDisconnected': {
+      const p = e.payload
+      return `container ${p.containerName} from network ${p.networkName}${p.ifname ? ` ${p.ifname} ${p.ipv4}` : ''}`
+    }
+    case 'OperationFailed':
+      return `${e.payload.command}: ${e.payload.error}`
+  }
+}
+
+export function renderEventLine(e: StoredEvent): string {
+  return `${e.time} ${e.type} ${describeEvent(e)} by ${who(e.actor)}\n`
+}
+
+export function eventJson(e: StoredEvent) {
+  return { seq: e.seq, time: e.time, type: e.type, host: e.host, actor: e.actor, payload: e.payload, prevHash: e.prevHash, hash: e.hash }
+}

@@ -1,0 +1,162 @@
+import type { Db } from '../events/database.js'
+import type { NetnsKind } from '../events/types.js'
+
+export interface NetworkRow {
+  id: string
+  name: string
+  driver: 'bridge' | 'host' | 'null'
+  scope: string
+  created: string
+  subnet: string | null
+  gateway: string | null
+  ipRange: string | null
+  internal: boolean
+  attachable: boolean
+  builtin: boolean
+  bridge: string | null
+  mtu: number
+  labels: Record<string, string>
+  options: Record<string, string>
+}
+
+export interface ContainerRow {
+  id: string
+  name: string
+  created: string
+  hostname: string
+  netnsKind: NetnsKind
+  netnsPath: string | null
+  netnsInode: number | null
+  networkMode: string
+}
+
+export interface EndpointRow {
+  id: string
+  networkId: string
+  containerId: string
+  ifname: string | null
+  hostIfname: string | null
+  bridge: string | null
+  ipv4: string | null
+  prefixLen: number | null
+  gateway: string | null
+  mac: string | null
+  mtu: number
+  aliases: string[]
+  defaultRoute: boolean
+}
+
+/** One line of a hosts file's peer section: who sits on which network at which address. */
+export interface PeerRow {
+  networkName: string
+  containerName: string
+  ipv4: string
+  aliases: string[]
+}
+
+const NET_COLS = `id, name, driver, scope, created, subnet, gateway, ip_range AS ipRange, internal, attachable, builtin,
+  bridge, mtu, labels, options`
+const CTR_COLS = `id, name, created, hostname, netns_kind AS netnsKind, netns_path AS netnsPath,
+  netns_inode AS netnsInode, network_mode AS networkMode`
+const EP_COLS = `e.id, e.network_id AS networkId, e.container_id AS containerId, e.ifname, e.host_ifname AS hostIfname,
+  e.bridge, e.ipv4, e.prefix_len AS prefixLen, e.gateway, e.mac, e.mtu, e.aliases, e.default_route AS defaultRoute`
+
+type Raw = Record<string, unknown>
+
+function toNetwork(r: Raw): NetworkRow {
+  return {
+    ...(r as unknown as NetworkRow),
+    internal: r.internal === 1,
+    attachable: r.attachable === 1,
+    builtin: r.builtin === 1,
+    labels: JSON.parse(r.labels as string),
+    options: JSON.parse(r.options as string),
+  }
+}
+
+function toEndpoint(r: Raw): EndpointRow {
+  return { ...(r as unknown as EndpointRow), aliases: JSON.parse(r.aliases as string), defaultRoute: r.defaultRoute === 1 }
+}
+
+/** A lookup by reference that matched several objects by ID prefix. */
+export class AmbiguousRef extends Error {}
+
+/**
+ * Docker's lookup order: full ID, then exact name, then a unique ID prefix.
+ */
+function resolveRef<T extends { id: string; name: string }>(rows: T[], ref: string, kind: string): T | undefined {
+  const exact = rows.find((r) => r.id === ref) ?? rows.find((r) => r.name === ref)
+  if (exact || ref === '') return exact
+  const prefixed = rows.filter((r) => r.id.startsWith(ref))
+  if (prefixed.length > 1) throw new AmbiguousRef(`${kind} ${ref} is ambiguous (${prefixed.length} matches found based on ID prefix)`)
+  return prefixed[0]
+}
+
+/** The read side: every query that ls, inspect and the decide functions need, over the projections. */
+export class StateQueries {
+  private readonly st
+
+  constructor(db: Db) {
+    this.st = {
+      networks: db.prepare(`SELECT ${NET_COLS} FROM networks ORDER BY created_seq`),
+      containers: db.prepare(`SELECT ${CTR_COLS} FROM containers ORDER BY created_seq`),
+      endpoints: db.prepare(`SELECT ${EP_COLS} FROM endpoints e ORDER BY e.connected_seq`),
+      byNetwork: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.network_id = ? ORDER BY e.connected_seq`),
+      byContainer: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.container_id = ? ORDER BY e.connected_seq`),
+      peers: db.prepare(
+        `SELECT n.name AS networkName, c.name AS containerName, e.ipv4, e.aliases
+           FROM endpoints e JOIN networks n ON n.id = e.network_id JOIN containers c ON c.id = e.container_id
+          WHERE e.ipv4 IS NOT NULL
+            AND e.network_id IN (SELECT network_id FROM endpoints WHERE container_id = ?)
+          ORDER BY n.created_seq, e.connected_seq`,
+      ),
+      neighbours: db.prepare(
+        `SELECT DISTINCT e2.container_id AS id FROM endpoints e1 JOIN endpoints e2 ON e1.network_id = e2.network_id
+          WHERE e1.container_id = ?`,
+      ),
+      onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
+    }
+  }
+
+  networks(): NetworkRow[] {
+    return (this.st.networks.all() as Raw[]).map(toNetwork)
+  }
+
+  findNetwork(ref: string): NetworkRow | undefined {
+    return resolveRef(this.networks(), ref, 'network')
+  }
+
+  containers(): ContainerRow[] {
+    return this.st.containers.all() as ContainerRow[]
+  }
+
+  findContainer(ref: string): ContainerRow | undefined {
+    return resolveRef(this.containers(), ref.replace(/^\//, ''), 'container')
+  }
+
+  endpoints(): EndpointRow[] {
+    return (this.st.endpoints.all() as Raw[]).map(toEndpoint)
+  }
+
+  endpointsOfNetwork(networkId: string): EndpointRow[] {
+    return (this.st.byNetwork.all(networkId) as Raw[]).map(toEndpoint)
+  }
+
+  endpointsOfContainer(containerId: string): EndpointRow[] {
+    return (this.st.byContainer.all(containerId) as Raw[]).map(toEndpoint)
+  }
+
+  /** Everyone sharing a network with the container (itself included), for its hosts file. */
+  peersOf(containerId: string): PeerRow[] {
+    return (this.st.peers.all(containerId) as Raw[]).map((r) => ({ ...(r as unknown as PeerRow), aliases: JSON.parse(r.aliases as string) }))
+  }
+
+  /** Containers whose hosts file lists this container (and itself). */
+  neighboursOf(containerId: string): string[] {
+    return (this.st.neighbours.all(containerId) as { id: string }[]).map((r) => r.id)
+  }
+
+  containersOnNetwork(networkId: string): string[] {
+    return (this.st.onNetwork.all(networkId) as { id: string }[]).map((r) => r.id)
+  }
+}

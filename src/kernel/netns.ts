@@ -23,11 +23,15 @@ export function withNetns<T>(nsPath: string, fn: () => T): T {
   const addon = native()
   const original = openSync(threadNetnsPath(), 'r')
   try {
-    const target = openSync(nsPath, 'r')
     try {
-      addon.setns(target, addon.CLONE_NEWNET)
-    } finally {
-      closeSync(target)
+      const target = openSync(nsPath, 'r')
+      try {
+        addon.setns(target, addon.CLONE_NEWNET) // EINVAL: nsPath is not a network namespace
+      } finally {
+        closeSync(target)
+      }
+    } catch (err) {
+      throw asKernelError(err, `enter netns ${nsPath}`)
     }
     try {
       return fn()

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderRuleset, type FirewallNetwork } from '../../src/firewall/ruleset.js'
 import { KernelError } from '../../src/kernel/errors.js'
+import { native } from '../../src/kernel/native.js'
 import { execInNetns } from '../../src/kernel/exec.js'
 import { writeFileIfChanged, removeFile } from '../../src/kernel/hostsfile.js'
 import { Rtnl } from '../../src/kernel/netlink.js'
@@ -112,7 +113,6 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
   let c1!: { path: string; rtnl: Rtnl }
   let c2!: { path: string; rtnl: Rtnl }
   let c3!: { path: string; rtnl: Rtnl }
-  let ext!: { path: string; rtnl: Rtnl }
   let brA = 0
   let brB = 0
 
@@ -131,7 +131,7 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
     c3 = await attach('c3', brB, `pbk3${id}`, '10.201.2.2/24', '10.201.2.1', 3, 1400)
     // "Outside world": a netns behind an uplink, with no route back to the container subnets,
     // so it can only answer containers whose traffic was masqueraded.
-    ext = await attach('ext', undefined, UPLINK, '10.201.9.2/24', '', 9)
+    await attach('ext', undefined, UPLINK, '10.201.9.2/24', '', 9)
     await host.ensureAddress((await host.linkIndex(UPLINK))!, '10.201.9.1/24')
   })
 
@@ -165,8 +165,13 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
     expect(ino).not.toBe(statSync('/proc/self/ns/net').ino)
     // The thread is back in the root netns after withNetns.
     const before = statSync(`/proc/self/ns/net`).ino
-    expect(withNetns(c1.path, () => statSync(`/proc/self/task/${process.pid}/ns/net`).ino)).toBe(ino)
-    expect(statSync(`/proc/self/ns/net`).ino).toBe(before)
+    const tid = native().gettid()
+    expect(withNetns(c1.path, () => statSync(`/proc/self/task/${tid}/ns/net`).ino)).toBe(ino)
+    expect(statSync(`/proc/self/task/${tid}/ns/net`).ino).toBe(before)
+    // Not a netns: a clear error, and the thread is not left anywhere else.
+    expect(() => withNetns(join(dir, 'netns'), () => 0)).toThrow(KernelError)
+    expect(() => withNetns('/proc/self/ns/mnt', () => 0)).toThrow(/enter netns \/proc\/self\/ns\/mnt: .*Invalid argument/)
+    expect(statSync(`/proc/self/task/${tid}/ns/net`).ino).toBe(before)
   })
 
   it('builds bridges, veths, addresses and routes visible to iproute2', async () => {

@@ -10,7 +10,9 @@ function threadNetnsPath(): string {
 
 function asKernelError(err: unknown, what: string): KernelError {
   const e = err as NodeJS.ErrnoException
-  return new KernelError(typeof e.code === 'string' ? e.code : 'EUNKNOWN', `${what}: ${e.message}`)
+  // Node's fs messages read "ENOENT: no such file or directory, open '/x'"; keep just the middle.
+  const reason = e.message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')
+  return new KernelError(typeof e.code === 'string' ? e.code : 'EUNKNOWN', `${what}: ${reason}`)
 }
 
 /**

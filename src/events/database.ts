@@ -9,16 +9,14 @@ export type Db = Database.Database
  * Opens the state database in WAL mode (readers never wait for the writer) and applies the
  * numbered SQL files in migrations/ that it has not seen yet, tracked by user_version.
  */
-export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
-  if (!opts.readonly) mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
-  const db = new Database(file, { readonly: opts.readonly, fileMustExist: opts.readonly })
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
+  const db = new Database(file)
   // Writers queue behind the host-wide lock (BEGIN IMMEDIATE) instead of failing at once.
   db.pragma('busy_timeout = 60000')
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    migrate(db)
-  }
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  migrate(db)
   return db
 }
 

@@ -94,8 +94,19 @@ export class EventLog {
   }
 }
 
-/** Reads the log in order, lazily, so a million events never sit in memory at once. */
-export function* readEvents(db: Db, fromSeq = 1): Generator<StoredEvent> {
-  const stmt = db.prepare('SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq >= ? ORDER BY seq')
-  for (const row of stmt.iterate(fromSeq)) yield rowToEvent(row as EventRow)
+/**
+ * Reads the log in order, a page at a time: a million events never sit in memory at once,
+ * and no statement stays open, so the caller may write (rebuild projects while it reads).
+ */
+export function* readEvents(db: Db, fromSeq = 1, pageSize = 1000): Generator<StoredEvent> {
+  const page = db.prepare(
+    'SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?',
+  )
+  let next = fromSeq
+  for (;;) {
+    const rows = page.all(next, pageSize) as EventRow[]
+    for (const row of rows) yield rowToEvent(row)
+    if (rows.length < pageSize) return
+    next = rows[rows.length - 1].seq + 1
+  }
 }

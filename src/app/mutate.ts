@@ -1,9 +1,10 @@
 import type { DecideContext } from '../core/context.js'
 import { UserError } from '../core/errors.js'
-import { containersToRewrite, syncFirewall, syncHostsFiles } from '../drivers/derived-state.js'
+import { containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from '../drivers/derived-state.js'
 import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
+import { validatePayload } from '../events/validate.js'
 import { type AppState, newId, nowIso } from './state.js'
 
 export type Decide = (ctx: DecideContext) => NewEvent[]
@@ -30,6 +31,8 @@ export async function mutate(app: AppState, command: string, decide: Decide, opt
   let events: NewEvent[]
   try {
     events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
+    // A malformed event must never reach the kernel, let alone the log.
+    for (const e of events) validatePayload(e.type, e.payload)
   } catch (err) {
     app.db.exec('ROLLBACK')
     kernel.close()
@@ -49,6 +52,8 @@ export async function mutate(app: AppState, command: string, decide: Decide, opt
       undo.push(() => syncFirewall(app.state))
       syncFirewall(app.state)
     }
+    const created = stored.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
+    await writeResolvFiles(app.paths, created, kernel)
     const rewrite = containersToRewrite(stored, app.state)
     undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
     syncHostsFiles(app.state, app.paths, rewrite)

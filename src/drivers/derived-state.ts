@@ -1,10 +1,13 @@
 import type { Paths } from '../config/paths.js'
 import { renderHosts } from '../core/hosts.js'
+import { renderResolvConf } from '../core/resolv.js'
 import type { StoredEvent } from '../events/types.js'
 import { renderRuleset } from '../firewall/ruleset.js'
+import { readFileSync } from 'node:fs'
 import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
 import { applyNftRuleset } from '../kernel/nft.js'
 import type { StateQueries } from '../projections/queries.js'
+import type { KernelSession } from './kernel-session.js'
 
 /**
  * Kernel state that is a function of the whole projection rather than of one event: the
@@ -22,13 +25,35 @@ export function hostsFilePath(paths: Paths, containerId: string): string {
   return `${paths.hostsDir}/${containerId}`
 }
 
+export function resolvFilePath(paths: Paths, containerId: string): string {
+  return `${paths.run}/resolv/${containerId}`
+}
+
+function hostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** Writes the resolv.conf of new containers (taken from the host at creation, as docker does). */
+export async function writeResolvFiles(paths: Paths, containerIds: string[], kernel: KernelSession): Promise<void> {
+  if (containerIds.length === 0) return
+  const routes = (await kernel.host().listRoutes()).map((r) => r.dst)
+  const text = renderResolvConf(hostResolvConf(), routes)
+  for (const id of containerIds) writeFileIfChanged(resolvFilePath(paths, id), text)
+}
+
 /** Rewrites the hosts file of each container (removing those of containers that are gone). */
 export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>): void {
   for (const id of containerIds) {
     const c = state.findContainer(id)
     const file = hostsFilePath(paths, id)
-    if (!c || c.id !== id || c.netnsKind === 'host') removeFile(file)
-    else writeFileIfChanged(file, renderHosts(c, state.peersOf(id)))
+    if (!c || c.id !== id || c.netnsKind === 'host') {
+      removeFile(file)
+      removeFile(resolvFilePath(paths, id))
+    } else writeFileIfChanged(file, renderHosts(c, state.peersOf(id)))
   }
 }
 

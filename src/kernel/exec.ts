@@ -7,6 +7,8 @@ export interface ExecInNetns {
   netnsPath?: string
   /** bind-mounted over /etc/hosts for this command only */
   hostsFile?: string
+  /** bind-mounted over /etc/resolv.conf, with hostsFile */
+  resolvFile?: string
   argv: string[]
 }
 
@@ -16,6 +18,9 @@ export interface ExecInNetns {
  * with the command. exec keeps the command as the direct child, so its exit code comes back as is.
  */
 const MOUNT_HOSTS_THEN_EXEC = 'mount --bind "$0" /etc/hosts && exec "$@"'
+/** Same, with $1 over /etc/resolv.conf (when the host has one to cover). */
+const MOUNT_BOTH_THEN_EXEC =
+  'mount --bind "$0" /etc/hosts && { [ ! -e /etc/resolv.conf ] || mount --bind "$1" /etc/resolv.conf; } && shift && exec "$@"'
 
 /**
  * Runs a command with inherited stdio inside a netns and returns its exit status like a shell:
@@ -25,8 +30,9 @@ const MOUNT_HOSTS_THEN_EXEC = 'mount --bind "$0" /etc/hosts && exec "$@"'
  */
 export function execInNetns(o: ExecInNetns): number {
   if (o.argv.length === 0) throw new Error('execInNetns: empty command')
+  const mounts = o.resolvFile ? [MOUNT_BOTH_THEN_EXEC, o.hostsFile!, o.resolvFile] : [MOUNT_HOSTS_THEN_EXEC, o.hostsFile!]
   const [file, ...args] = o.hostsFile
-    ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNT_HOSTS_THEN_EXEC, o.hostsFile, ...o.argv]
+    ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', ...mounts, ...o.argv]
     : o.argv
   const run = () => spawnSync(file!, args, { stdio: 'inherit' })
   const res = o.netnsPath === undefined ? run() : withNetns(o.netnsPath, run)

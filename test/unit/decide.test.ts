@@ -118,7 +118,7 @@ describe('containers and endpoints', () => {
     s.apply((c) => decideConnect({ network: 'second', container: 'c', aliases: [] }, c))
     const [e] = s.apply((c) => decideDisconnect({ network: 'bridge', container: 'c' }, c))
     expect((e.payload as EndpointDisconnected).defaultRouteMovesTo).toEqual({ gateway: '172.18.0.1', ifname: 'eth1' })
-    expect(s.state.endpointsOfContainer(e.payload.containerId as string)[0].defaultRoute).toBe(true)
+    expect(s.state.endpointsOfContainer((e.payload as EndpointDisconnected).containerId)[0].defaultRoute).toBe(true)
     // eth0 is free again: the next connect takes it, as the lowest unused name.
     const [again] = s.apply((c) => decideConnect({ network: 'bridge', container: 'c', aliases: [] }, c))
     expect((again.payload as EndpointConnected).ifname).toBe('eth0')

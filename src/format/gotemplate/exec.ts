@@ -1,6 +1,7 @@
 // Go's text/template execution over JS data (see values.ts for the mapping).
 import type { Arg, Command, Control, Node, Pipe, Span } from './ast.js';
 import { TemplateError } from './errors.js';
+import { quoteGo } from './escape.js';
 import { FUNCS, type Param } from './funcs.js';
 import { formatValue } from './print.js';
 import { goTypeName, isGoInt, isMap, lookupField, sortedKeys, truth } from './values.js';
@@ -111,13 +112,14 @@ class State {
       for (const [index, elem] of this.rangeEntries(n.pipe, val, decl.length)) {
         ran = true;
         // "range $v :=" sets $v to the element; "range $i, $v :=" sets both.
-        if (isAssign) {
-          if (decl.length === 1) this.setVar(n, decl[0]!, elem);
-          if (decl.length === 2) [this.setVar(n, decl[0]!, index), this.setVar(n, decl[1]!, elem)];
-        } else {
-          if (decl.length >= 1) this.vars[bodyMark - 1]!.value = elem;
-          if (decl.length === 2) this.vars[bodyMark - 2]!.value = index;
+        if (isAssign && decl.length === 1) this.setVar(n, decl[0]!, elem);
+        if (isAssign && decl.length === 2) {
+          this.setVar(n, decl[0]!, index);
+          this.setVar(n, decl[1]!, elem);
         }
+        // Declared variables are the top of the stack, the element's last.
+        if (!isAssign && decl.length >= 1) this.vars[bodyMark - 1]!.value = elem;
+        if (!isAssign && decl.length === 2) this.vars[bodyMark - 2]!.value = index;
         const signal = this.walk(elem, n.list);
         this.vars.length = bodyMark;
         if (signal === 'break') break;
@@ -269,7 +271,7 @@ class State {
 
   private evalCall(dot: unknown, name: string, at: Span, args: Arg[], final: unknown): unknown {
     const fn = FUNCS.get(name);
-    if (!fn) this.fail(at, `${quote(name)} is not a defined function`);
+    if (!fn) this.fail(at, `${quoteGo(name)} is not a defined function`);
     const argNodes = args.slice(1);
     const hasFinal = final !== NO_FINAL;
     const numIn = argNodes.length + (hasFinal ? 1 : 0);
@@ -293,5 +295,3 @@ class State {
     return this.invoke(at, name, () => fn.fn(...argv));
   }
 }
-
-const quote = (s: string) => JSON.stringify(s);

@@ -100,7 +100,7 @@ function eq(a: unknown, ...rest: unknown[]): boolean {
 function lt(a: unknown, b: unknown): boolean {
   const [k1, k2] = [basicKind(a), basicKind(b)];
   if (!k1 || !k2 || k1 === 'bool') throw new Error('invalid type for comparison');
-  if (k1 !== k2) throw new Error('incompatible types for comparison');
+  if (k1 !== k2) throw new Error(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
   return (a as number | string) < (b as number | string);
 }
 

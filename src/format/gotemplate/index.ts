@@ -18,7 +18,7 @@ export function renderTemplate(template: string, data: unknown): string {
     return execute(template, cached.tree, data);
   } catch (e) {
     if (e instanceof TemplateError) throw e;
-    // e.g. a Stringer or method throwing something that isn't an Error
+    // Not ours, e.g. a stack overflow printing cyclic data.
     throw new TemplateError(`template: executing "": ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -1,6 +1,7 @@
 // Go's fmt, for the value kinds a template can see: %v printing, Sprint,
 // Sprintln and Sprintf with flags, width, precision and Go's %!verb errors.
 import { canBackquote, quoteGo } from './escape.js';
+import { formatFloat } from './ftoa.js';
 import { goTypeName, isGoInt, isMap, sortedKeys, stringerOf, utf8 } from './values.js';
 
 interface Flags {
@@ -75,7 +76,8 @@ function fmtArg(v: unknown, verb: string, f: Flags, depth: number): string {
     case 'bigint':
       return fmtInt(v, verb, f, depth);
     case 'number':
-      return isGoInt(v) ? fmtInt(BigInt(v), verb, f, depth) : fmtFloat(v, verb, f, depth);
+      // Float verbs print any number: JS can't tell 3.0 from 3.
+      return isGoInt(v) && !'eEfFgG'.includes(verb) ? fmtInt(BigInt(v), verb, f, depth) : fmtFloat(v, verb, f, depth);
     case 'function':
       return verb === 'v' ? pad('<func>', f) : badVerb(v, verb, f, depth);
     default:
@@ -115,14 +117,6 @@ function fmtInt(n: bigint, verb: string, f: Flags, depth: number): string {
       const u = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
       return pad(f.sharp ? `${u} '${String.fromCodePoint(cp)}'` : u, f);
     }
-    case 'e':
-    case 'E':
-    case 'f':
-    case 'F':
-    case 'g':
-    case 'G':
-      // Go would reject a float verb on an int, but JS can't tell 3.0 from 3.
-      return fmtFloat(cp, verb, f, depth);
   }
   const base = BASES[verb];
   if (base === undefined) return badVerb(cp, verb, f, depth);
@@ -150,25 +144,6 @@ function fmtInt(n: bigint, verb: string, f: Flags, depth: number): string {
 /** Go's exponent: a sign and at least two digits. */
 const expo = (e: number) => (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
 
-/** %g; prec undefined means shortest, which Go prints like %e from 1e+06 up. */
-function formatG(x: number, prec: number | undefined): string {
-  if (prec === undefined) {
-    const [mant, e] = x.toExponential().split('e') as [string, string];
-    const exp = Number(e);
-    return exp < -4 || exp >= 6 ? mant + 'e' + expo(exp) : String(x);
-  }
-  const p = prec === 0 ? 1 : prec;
-  const [mant, e] = x.toExponential(p - 1).split('e') as [string, string];
-  const exp = Number(e);
-  const digits = mant.replace('.', '').replace(/0+$/, '') || '0';
-  const eprec = p > digits.length && digits.length >= exp + 1 ? digits.length : p;
-  if (exp < -4 || exp >= eprec) {
-    const m = digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits;
-    return m + 'e' + expo(exp);
-  }
-  return x.toFixed(Math.max(digits.length - (exp + 1), 0));
-}
-
 /** %x on a float: Go's hexadecimal mantissa and binary exponent. */
 function formatHexFloat(x: number): string {
   if (x === 0) return '0x0p+00';
@@ -195,11 +170,9 @@ function fmtFloat(x: number, verb: string, f: Flags, depth: number): string {
   let body: string;
   if (Number.isNaN(x)) body = 'NaN';
   else if (!Number.isFinite(x)) body = 'Inf';
-  else if (verb === 'v' || verb === 'g' || verb === 'G') body = formatG(abs, f.prec);
-  else if (verb === 'e' || verb === 'E') {
-    const [m, e] = abs.toExponential(f.prec ?? 6).split('e') as [string, string];
-    body = m + 'e' + expo(Number(e));
-  } else if (verb === 'f' || verb === 'F') body = abs.toFixed(f.prec ?? 6);
+  else if (verb === 'v' || verb === 'g' || verb === 'G') body = formatFloat(abs, 'g', f.prec ?? -1);
+  else if (verb === 'e' || verb === 'E') body = formatFloat(abs, 'e', f.prec ?? 6);
+  else if (verb === 'f' || verb === 'F') body = formatFloat(abs, 'f', f.prec ?? 6);
   else if (verb === 'x' || verb === 'X') body = formatHexFloat(abs);
   else return badVerb(x, verb, f, depth);
   if ('GEX'.includes(verb)) body = body.toUpperCase();

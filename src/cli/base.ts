@@ -59,11 +59,18 @@ export abstract class PatchbayCommand extends Command {
   override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     if (err.oclif?.exit === 0) return
     if (this.debugErrors) process.stderr.write(`${err.stack ?? err.message}\n`)
-    else {
-      const first = err.message.split('\n').find((l) => l.trim() !== '') ?? String(err)
-      const parseError = err.name === 'CLIError' || /Nonexistent flag|Unexpected argument|Missing .*required/.test(first)
-      process.stderr.write(`Error: ${first.replace(/^Error: /, '')}${parseError ? ` (see patchbay ${this.id?.replace(':', ' ')} --help)` : ''}\n`)
-    }
+    else process.stderr.write(`Error: ${oneLine(err)}\n`)
     process.exitCode = err.oclif?.exit ?? 1
   }
+}
+
+/** oclif's parse errors span several lines; users get one, pointing at --help. */
+function oneLine(err: Error): string {
+  const lines = err.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('See more help'))
+  const text = lines.join(' ').replace(/^Error: /, '').replace(/ Note: .*$/, '').replace(/:\s*$/, '')
+  const fromParser = err.name === 'CLIError' || /^(Nonexistent flag|Unexpected argument|Missing \d+ required arg|Expected )/.test(text)
+  return fromParser ? `${text} (see --help)` : text
 }

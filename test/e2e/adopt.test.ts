@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   NOT_ROOT_MESSAGE,
-  type Sandbox,
-  createSandbox,
+  type AsyncSandbox,
+  createAsyncSandbox,
   hostCmd,
   isRoot,
   linkNames,
@@ -19,12 +19,12 @@ import {
 const HEX64 = /^[0-9a-f]{64}$/
 
 describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€” skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
-  let sb: Sandbox
+  let sb: AsyncSandbox
 
-  beforeAll(() => {
-    sb = createSandbox('adopt')
+  beforeAll(async () => {
+    sb = createAsyncSandbox('adopt')
     // A patchbay-made container on the default bridge to talk to.
-    sb.ok(['run', '--name', 'peer'])
+    await sb.ok(['run', '--name', 'peer'])
   })
   afterAll(() => {
     sb?.cleanup()
@@ -34,7 +34,7 @@ describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€
     let nsName = ''
     let nsPath = ''
 
-    beforeAll(() => {
+    beforeAll(async () => {
       nsName = `pbt-adoptee-${randomHex(4)}`
       const add = hostCmd(['ip', 'netns', 'add', nsName])
       expect(add.code, add.stderr).toBe(0)
@@ -44,10 +44,10 @@ describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€
       })
     })
 
-    it('run --netns connects an existing namespace', () => {
-      const id = sb.ok(['run', '--name', 'adopted', '--netns', nsPath]).trim()
+    it('run --netns connects an existing namespace', async () => {
+      const id = (await sb.ok(['run', '--name', 'adopted', '--netns', nsPath])).trim()
       expect(id).toMatch(HEX64)
-      const ip = sb.ok(['inspect', '--format={{.NetworkSettings.Networks.bridge.IPAddress}}', 'adopted']).trim()
+      const ip = (await sb.ok(['inspect', '--format={{.NetworkSettings.Networks.bridge.IPAddress}}', 'adopted'])).trim()
       expect(ip).toMatch(/^172\.17\.0\.\d+$/)
       // The interface is really in *that* namespace, seen without patchbay.
       const addr = hostCmd(['ip', '-n', nsName, '-o', '-4', 'addr', 'show', 'dev', 'eth0'])
@@ -57,25 +57,25 @@ describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€
       expect(lo.stdout).toMatch(/<[^>]*\bUP\b/)
     })
 
-    it('the adopted namespace and a patchbay container ping each other by name', () => {
-      ping(sb, 'adopted', 'peer', true)
-      ping(sb, 'peer', 'adopted', true)
+    it('the adopted namespace and a patchbay container ping each other by name', async () => {
+      await ping(sb, 'adopted', 'peer', true)
+      await ping(sb, 'peer', 'adopted', true)
     })
 
-    it('rm removes the endpoint but not the namespace', () => {
-      sb.ok(['rm', 'adopted'])
+    it('rm removes the endpoint but not the namespace', async () => {
+      await sb.ok(['rm', 'adopted'])
       expect(existsSync(nsPath)).toBe(true)
       const links = hostCmd(['ip', '-n', nsName, '-o', 'link'])
       expect(links.code, links.stderr).toBe(0)
       expect(linkNames(links.stdout)).toEqual(['lo'])
-      expect(sb.ok(['container', 'ls'])).not.toMatch(/adopted/)
+      expect(await sb.ok(['container', 'ls'])).not.toMatch(/adopted/)
     })
   })
 
   describe('--pid PID', () => {
     let pid = 0
 
-    beforeAll(() => {
+    beforeAll(async () => {
       pid = startNetnsHolder(sb)
       // Wait until unshare has exec'd sleep in its own namespace.
       for (let i = 0; i < 50; i++) {
@@ -87,22 +87,22 @@ describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€
       }
     })
 
-    it('run --pid connects the namespace of a running process', () => {
-      const id = sb.ok(['run', '--name', 'bypid', '--pid', String(pid)]).trim()
+    it('run --pid connects the namespace of a running process', async () => {
+      const id = (await sb.ok(['run', '--name', 'bypid', '--pid', String(pid)])).trim()
       expect(id).toMatch(HEX64)
-      const ip = sb.ok(['inspect', '--format={{.NetworkSettings.Networks.bridge.IPAddress}}', 'bypid']).trim()
+      const ip = (await sb.ok(['inspect', '--format={{.NetworkSettings.Networks.bridge.IPAddress}}', 'bypid'])).trim()
       const addr = hostCmd(['nsenter', `--net=/proc/${pid}/ns/net`, '--', 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'])
       expect(addr.code, addr.stderr).toBe(0)
       expect(addr.stdout).toContain(`inet ${ip}/16`)
     })
 
-    it('exec runs in that namespace and reaches the peer', () => {
-      ping(sb, 'bypid', 'peer', true)
-      ping(sb, 'peer', 'bypid', true)
+    it('exec runs in that namespace and reaches the peer', async () => {
+      await ping(sb, 'bypid', 'peer', true)
+      await ping(sb, 'peer', 'bypid', true)
     })
 
-    it('rm leaves the process and its namespace alone', () => {
-      sb.ok(['rm', 'bypid'])
+    it('rm leaves the process and its namespace alone', async () => {
+      await sb.ok(['rm', 'bypid'])
       expect(() => process.kill(pid, 0)).not.toThrow()
       const links = hostCmd(['nsenter', `--net=/proc/${pid}/ns/net`, '--', 'ip', '-o', 'link'])
       expect(links.code, links.stderr).toBe(0)
@@ -111,29 +111,29 @@ describe.skipIf(!isRoot)(`adopting namespaces, none and host ${isRoot ? '' : `â€
   })
 
   describe('--net none', () => {
-    it('gives only lo', () => {
-      sb.ok(['run', '--name', 'nonet', '--net', 'none'])
-      const r = sb.exec('nonet', ['ip', '-o', 'link'])
+    it('gives only lo', async () => {
+      await sb.ok(['run', '--name', 'nonet', '--net', 'none'])
+      const r = await sb.exec('nonet', ['ip', '-o', 'link'])
       expect(r.code, r.stderr).toBe(0)
       expect(linkNames(r.stdout)).toEqual(['lo'])
-      expect(sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'nonet']).trim()).toBe('[none]')
-      sb.ok(['rm', 'nonet'])
+      expect((await sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'nonet'])).trim()).toBe('[none]')
+      await sb.ok(['rm', 'nonet'])
     })
   })
 
   describe('--net host', () => {
-    it('runs in the sandbox (host) namespace', () => {
-      const netId = sb.ok(['network', 'create', 'hostcheck']).trim()
-      sb.ok(['run', '--name', 'onhost', '--net', 'host'])
-      const r = sb.exec('onhost', ['ip', '-o', 'link'])
+    it('runs in the sandbox (host) namespace', async () => {
+      const netId = (await sb.ok(['network', 'create', 'hostcheck'])).trim()
+      await sb.ok(['run', '--name', 'onhost', '--net', 'host'])
+      const r = await sb.exec('onhost', ['ip', '-o', 'link'])
       expect(r.code, r.stderr).toBe(0)
       const seen = linkNames(r.stdout).sort()
       expect(seen).toContain('pb0')
       expect(seen).toContain(`pb-${netId.slice(0, 12)}`)
-      expect(seen).toEqual(linkNames(sb.shOk('ip -o link')).sort())
-      expect(sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'onhost']).trim()).toBe('[host]')
-      sb.ok(['rm', 'onhost'])
-      expect(sb.sh('ip link show dev pb0').code).toBe(0)
+      expect(seen).toEqual(linkNames(await sb.shOk('ip -o link')).sort())
+      expect((await sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'onhost'])).trim()).toBe('[host]')
+      await sb.ok(['rm', 'onhost'])
+      expect((await sb.sh('ip link show dev pb0')).code).toBe(0)
     })
   })
 })

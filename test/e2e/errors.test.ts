@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_ROOT_MESSAGE, type Sandbox, createSandbox, hostCmd, isRoot, parseJsonLines } from './sandbox.js'
+import { NOT_ROOT_MESSAGE, type AsyncSandbox, createAsyncSandbox, hostCmd, isRoot, parseJsonLines } from './sandbox.js'
 
 /** Keeps what matters from `ip -o link`: name, kind of link, MAC, master; drops flags and state. */
 function normLinks(text: string): string[] {
@@ -39,13 +39,13 @@ function normAddrs(text: string): string[] {
 }
 
 describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
-  let sb: Sandbox
+  let sb: AsyncSandbox
   let c1Ip = ''
 
-  const eventCount = (): number => parseJsonLines(sb.ok(['events', '--format', 'json'])).length
+  const eventCount = async (): Promise<number> => parseJsonLines(await sb.ok(['events', '--format', 'json'])).length
 
   /** Everything a bad request must leave untouched. */
-  const snapshot = (): Record<string, unknown> => {
+  const snapshot = async (): Promise<Record<string, unknown>> => {
     const netnsDir = join(sb.runDir, 'netns')
     const hostsDir = join(sb.runDir, 'hosts')
     const containerNs: Record<string, unknown> = {}
@@ -59,21 +59,25 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
       hosts[f] = readFileSync(join(hostsDir, f), 'utf8')
     }
     return {
-      events: eventCount(),
-      links: normLinks(sb.shOk('ip -o link')),
-      addrs: normAddrs(sb.shOk('ip -o addr')),
-      routes: sb.shOk('ip route show').trim(),
+      events: await eventCount(),
+      links: normLinks(await sb.shOk('ip -o link')),
+      addrs: normAddrs(await sb.shOk('ip -o addr')),
+      routes: (await sb.shOk('ip route show')).trim(),
       containerNs,
       hosts,
-      networks: sb.ok(['network', 'ls', '--no-trunc']),
-      containers: sb.ok(['container', 'ls']),
+      networks: await sb.ok(['network', 'ls', '--no-trunc']),
+      containers: await sb.ok(['container', 'ls']),
     }
   }
 
   /** Runs a request that must be rejected; returns the error line. */
-  const rejected = (args: string[], message?: RegExp, opts?: Parameters<Sandbox['run']>[1]): string => {
-    const before = snapshot()
-    const r = sb.run(args, opts)
+  const rejected = async (
+    args: string[],
+    message?: RegExp,
+    opts?: Parameters<AsyncSandbox['run']>[1],
+  ): Promise<string> => {
+    const before = await snapshot()
+    const r = await sb.run(args, opts)
     const ctx = `patchbay ${args.join(' ')}\nexit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`
     expect(r.code, ctx).toBe(1)
     const err = r.stderr.trimEnd()
@@ -81,140 +85,140 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
     expect(err, ctx).toMatch(/^Error: \S/)
     expect(err, ctx).not.toMatch(/\bat .*\.(js|ts):\d+/)
     if (message) expect(err, ctx).toMatch(message)
-    expect(snapshot(), `state changed after: patchbay ${args.join(' ')}`).toEqual(before)
+    expect(await snapshot(), `state changed after: patchbay ${args.join(' ')}`).toEqual(before)
     return err
   }
 
-  beforeAll(() => {
-    sb = createSandbox('err')
-    sb.ok(['network', 'create', '--subnet', '10.1.0.0/24', 'nw1'])
-    sb.ok(['run', '--name', 'c1', '--net', 'nw1'])
-    sb.ok(['run', '--name', 'c2'])
-    c1Ip = sb.ok(['inspect', '--format={{.NetworkSettings.Networks.nw1.IPAddress}}', 'c1']).trim()
+  beforeAll(async () => {
+    sb = createAsyncSandbox('err')
+    await sb.ok(['network', 'create', '--subnet', '10.1.0.0/24', 'nw1'])
+    await sb.ok(['run', '--name', 'c1', '--net', 'nw1'])
+    await sb.ok(['run', '--name', 'c2'])
+    c1Ip = (await sb.ok(['inspect', '--format={{.NetworkSettings.Networks.nw1.IPAddress}}', 'c1'])).trim()
   })
   afterAll(() => {
     sb?.cleanup()
   })
 
-  it('baseline: the fixture is what the tests assume', () => {
+  it('baseline: the fixture is what the tests assume', async () => {
     expect(c1Ip).toBe('10.1.0.2')
-    expect(sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'c2']).trim()).toBe('[bridge]')
+    expect((await sb.ok(['inspect', '--format={{.NetworkSettings.Networks}}', 'c2'])).trim()).toBe('[bridge]')
   })
 
-  it('disconnect a container that is not on the network', () => {
-    rejected(['network', 'disconnect', 'nw1', 'c2'], /c2|not connected/)
+  it('disconnect a container that is not on the network', async () => {
+    await rejected(['network', 'disconnect', 'nw1', 'c2'], /c2|not connected/)
   })
 
-  it('connect a container twice to the same network', () => {
-    rejected(['network', 'connect', 'nw1', 'c1'], /already|exists/i)
+  it('connect a container twice to the same network', async () => {
+    await rejected(['network', 'connect', 'nw1', 'c1'], /already|exists/i)
   })
 
-  it('unknown network: connect', () => {
-    rejected(['network', 'connect', 'nosuch', 'c1'], /network nosuch not found/)
+  it('unknown network: connect', async () => {
+    await rejected(['network', 'connect', 'nosuch', 'c1'], /network nosuch not found/)
   })
 
-  it('unknown network: disconnect', () => {
-    rejected(['network', 'disconnect', 'nosuch', 'c1'], /network nosuch not found/)
+  it('unknown network: disconnect', async () => {
+    await rejected(['network', 'disconnect', 'nosuch', 'c1'], /network nosuch not found/)
   })
 
-  it('unknown network: rm', () => {
-    rejected(['network', 'rm', 'nosuch'], /network nosuch not found/)
+  it('unknown network: rm', async () => {
+    await rejected(['network', 'rm', 'nosuch'], /network nosuch not found/)
   })
 
-  it('unknown network: inspect', () => {
-    expect(rejected(['network', 'inspect', 'nosuch'])).toBe('Error: network nosuch not found')
+  it('unknown network: inspect', async () => {
+    expect(await rejected(['network', 'inspect', 'nosuch'])).toBe('Error: network nosuch not found')
   })
 
-  it('unknown network: run --net', () => {
-    rejected(['run', '--name', 'c9', '--net', 'nosuch'], /network nosuch not found/)
-    expect(sb.run(['inspect', 'c9']).code).not.toBe(0)
+  it('unknown network: run --net', async () => {
+    await rejected(['run', '--name', 'c9', '--net', 'nosuch'], /network nosuch not found/)
+    expect((await sb.run(['inspect', 'c9'])).code).not.toBe(0)
   })
 
-  it('unknown container: connect', () => {
-    rejected(['network', 'connect', 'nw1', 'ghost'], /ghost/)
+  it('unknown container: connect', async () => {
+    await rejected(['network', 'connect', 'nw1', 'ghost'], /ghost/)
   })
 
-  it('unknown container: disconnect', () => {
-    rejected(['network', 'disconnect', 'nw1', 'ghost'], /ghost/)
+  it('unknown container: disconnect', async () => {
+    await rejected(['network', 'disconnect', 'nw1', 'ghost'], /ghost/)
   })
 
-  it('unknown container: rm', () => {
-    rejected(['rm', 'ghost'], /ghost/)
+  it('unknown container: rm', async () => {
+    await rejected(['rm', 'ghost'], /ghost/)
   })
 
-  it('unknown container: inspect', () => {
-    rejected(['inspect', 'ghost'], /ghost/)
+  it('unknown container: inspect', async () => {
+    await rejected(['inspect', 'ghost'], /ghost/)
   })
 
-  it('unknown container: exec', () => {
-    rejected(['exec', 'ghost', '--', 'true'], /ghost/)
+  it('unknown container: exec', async () => {
+    await rejected(['exec', 'ghost', '--', 'true'], /ghost/)
   })
 
-  it('duplicate network name', () => {
-    rejected(['network', 'create', 'nw1'], /nw1.*already exists|already exists.*nw1/)
+  it('duplicate network name', async () => {
+    await rejected(['network', 'create', 'nw1'], /nw1.*already exists|already exists.*nw1/)
   })
 
-  it('duplicate container name', () => {
-    rejected(['run', '--name', 'c1'], /c1/)
+  it('duplicate container name', async () => {
+    await rejected(['run', '--name', 'c1'], /c1/)
   })
 
   for (const bad of ['-bad', 'a b', 'x/y']) {
-    it(`bad network name ${JSON.stringify(bad)}`, () => {
-      rejected(['network', 'create', '--', bad], /name/i)
+    it(`bad network name ${JSON.stringify(bad)}`, async () => {
+      await rejected(['network', 'create', '--', bad], /name/i)
     })
-    it(`bad container name ${JSON.stringify(bad)}`, () => {
-      rejected(['run', `--name=${bad}`], /name/i)
+    it(`bad container name ${JSON.stringify(bad)}`, async () => {
+      await rejected(['run', `--name=${bad}`], /name/i)
     })
   }
 
-  it('bad CIDR: /33', () => {
-    rejected(['network', 'create', '--subnet', '10.0.0.0/33', 'badnet'], /10\.0\.0\.0\/33/)
+  it('bad CIDR: /33', async () => {
+    await rejected(['network', 'create', '--subnet', '10.0.0.0/33', 'badnet'], /10\.0\.0\.0\/33/)
   })
 
-  it('bad CIDR: nonsense', () => {
-    rejected(['network', 'create', '--subnet', 'nonsense', 'badnet'], /nonsense/)
+  it('bad CIDR: nonsense', async () => {
+    await rejected(['network', 'create', '--subnet', 'nonsense', 'badnet'], /nonsense/)
   })
 
-  it('gateway outside the subnet', () => {
-    rejected(['network', 'create', '--subnet', '10.20.0.0/16', '--gateway', '10.21.0.1', 'gwnet'], /10\.21\.0\.1/)
+  it('gateway outside the subnet', async () => {
+    await rejected(['network', 'create', '--subnet', '10.20.0.0/16', '--gateway', '10.21.0.1', 'gwnet'], /10\.21\.0\.1/)
   })
 
-  it('overlapping subnets', () => {
-    sb.ok(['network', 'create', '--subnet', '10.10.0.0/16', 'ov1'])
-    rejected(['network', 'create', '--subnet', '10.10.5.0/24', 'ov2'], /overlap/i)
-    rejected(['network', 'create', '--subnet', '172.17.5.0/24', 'ov3'], /overlap/i)
+  it('overlapping subnets', async () => {
+    await sb.ok(['network', 'create', '--subnet', '10.10.0.0/16', 'ov1'])
+    await rejected(['network', 'create', '--subnet', '10.10.5.0/24', 'ov2'], /overlap/i)
+    await rejected(['network', 'create', '--subnet', '172.17.5.0/24', 'ov3'], /overlap/i)
   })
 
-  it('--ip outside the subnet', () => {
-    rejected(['run', '--name', 'cip', '--net', 'nw1', '--ip', '10.99.0.5'], /10\.99\.0\.5/)
-    rejected(['network', 'connect', '--ip', '10.99.0.5', 'nw1', 'c2'], /10\.99\.0\.5/)
+  it('--ip outside the subnet', async () => {
+    await rejected(['run', '--name', 'cip', '--net', 'nw1', '--ip', '10.99.0.5'], /10\.99\.0\.5/)
+    await rejected(['network', 'connect', '--ip', '10.99.0.5', 'nw1', 'c2'], /10\.99\.0\.5/)
   })
 
-  it('--ip already taken', () => {
-    rejected(['run', '--name', 'cip', '--net', 'nw1', '--ip', c1Ip], new RegExp(c1Ip.replace(/\./g, '\\.')))
-    rejected(['network', 'connect', '--ip', c1Ip, 'nw1', 'c2'], new RegExp(c1Ip.replace(/\./g, '\\.')))
+  it('--ip already taken', async () => {
+    await rejected(['run', '--name', 'cip', '--net', 'nw1', '--ip', c1Ip], new RegExp(c1Ip.replace(/\./g, '\\.')))
+    await rejected(['network', 'connect', '--ip', c1Ip, 'nw1', 'c2'], new RegExp(c1Ip.replace(/\./g, '\\.')))
   })
 
-  it('exhausted address pool', () => {
-    sb.ok(['network', 'create', '--subnet', '10.30.0.0/30', 'tiny'])
-    sb.ok(['run', '--name', 't1', '--net', 'tiny'])
-    expect(sb.ok(['inspect', '--format={{.NetworkSettings.Networks.tiny.IPAddress}}', 't1']).trim()).toBe('10.30.0.2')
-    rejected(['run', '--name', 't2', '--net', 'tiny'], /no (more )?(available|free)|exhausted/i)
-    rejected(['network', 'connect', 'tiny', 'c2'], /no (more )?(available|free)|exhausted/i)
+  it('exhausted address pool', async () => {
+    await sb.ok(['network', 'create', '--subnet', '10.30.0.0/30', 'tiny'])
+    await sb.ok(['run', '--name', 't1', '--net', 'tiny'])
+    expect((await sb.ok(['inspect', '--format={{.NetworkSettings.Networks.tiny.IPAddress}}', 't1'])).trim()).toBe('10.30.0.2')
+    await rejected(['run', '--name', 't2', '--net', 'tiny'], /no (more )?(available|free)|exhausted/i)
+    await rejected(['network', 'connect', 'tiny', 'c2'], /no (more )?(available|free)|exhausted/i)
   })
 
   for (const predefined of ['bridge', 'host', 'none']) {
-    it(`removing the predefined network ${predefined}`, () => {
-      rejected(['network', 'rm', predefined], new RegExp(predefined))
+    it(`removing the predefined network ${predefined}`, async () => {
+      await rejected(['network', 'rm', predefined], new RegExp(predefined))
     })
   }
 
-  it('a mutation as non-root is refused with a message about root', () => {
+  it('a mutation as non-root is refused with a message about root', async () => {
     // Let the unprivileged user read the state, so the refusal is about privilege.
     chmodSync(sb.root, 0o755)
     const asNobody = { asUid: 65534, env: { HOME: '/tmp', XDG_CACHE_HOME: '/tmp', XDG_CONFIG_HOME: '/tmp' } }
-    rejected(['network', 'create', 'nobodynet'], /root/i, asNobody)
-    rejected(['run', '--name', 'nobodyc'], /root/i, asNobody)
-    rejected(['network', 'rm', 'nw1'], /root/i, asNobody)
+    await rejected(['network', 'create', 'nobodynet'], /root/i, asNobody)
+    await rejected(['run', '--name', 'nobodyc'], /root/i, asNobody)
+    await rejected(['network', 'rm', 'nw1'], /root/i, asNobody)
   })
 })

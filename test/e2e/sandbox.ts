@@ -49,30 +49,45 @@ export interface RunOptions {
   asUid?: number
 }
 
-export interface Sandbox {
+/** What every sandbox has, whichever way its commands run. */
+export interface SandboxBase {
   /** Name of the sandbox namespace under /run/netns. */
   ns: string
   /** The patchbay state root (PATCHBAY_ROOT). */
   root: string
   /** The run directory patchbay derives from `root`. */
   runDir: string
-  /** `patchbay ...args` inside the sandbox. */
-  run(args: string[], opts?: RunOptions): Result
-  /** Like run, asserts exit code 0 and returns stdout. */
-  ok(args: string[], opts?: RunOptions): string
-  /** Like run, asserts a non-zero exit code and returns stderr. */
-  fail(args: string[], opts?: RunOptions): string
-  /** `patchbay exec CONTAINER -- ...argv` */
-  exec(container: string, argv: string[], opts?: RunOptions): Result
-  /** A shell command in the sandbox network namespace (not through patchbay). */
-  sh(cmd: string, opts?: RunOptions): Result
-  /** Like sh, asserts exit code 0 and returns stdout. */
-  shOk(cmd: string, opts?: RunOptions): string
   /** Registers an extra clean-up step (run before the sandbox itself is removed). */
   defer(fn: () => void): void
   /** Removes everything the sandbox made. Safe to call more than once. */
   cleanup(): void
 }
+
+/** Commands in the sandbox; R is `Result` (blocking) or `Promise<Result>`, S likewise for strings. */
+interface Commands<R, S> {
+  /** `patchbay ...args` inside the sandbox. */
+  run(args: string[], opts?: RunOptions): R
+  /** Like run, asserts exit code 0 and returns stdout. */
+  ok(args: string[], opts?: RunOptions): S
+  /** Like run, asserts a non-zero exit code and returns stderr. */
+  fail(args: string[], opts?: RunOptions): S
+  /** `patchbay exec CONTAINER -- ...argv` */
+  exec(container: string, argv: string[], opts?: RunOptions): R
+  /** A shell command in the sandbox network namespace (not through patchbay). */
+  sh(script: string, opts?: RunOptions): R
+  /** Like sh, asserts exit code 0 and returns stdout. */
+  shOk(script: string, opts?: RunOptions): S
+}
+
+/** Blocking commands: simple, for short files. */
+export interface Sandbox extends SandboxBase, Commands<Result, string> {}
+
+/**
+ * Non-blocking commands, for files that spawn the CLI hundreds of times: the test runner
+ * talks to its workers over the event loop, and long synchronous stretches make that RPC
+ * time out (and test timeouts cannot fire).
+ */
+export interface AsyncSandbox extends SandboxBase, Commands<Promise<Result>, Promise<string>> {}
 
 function toResult(r: ReturnType<typeof spawnSync>, what: string): Result {
   const stdout = r.stdout?.toString() ?? ''
@@ -100,11 +115,42 @@ export function hostCmd(argv: string[], opts: RunOptions = {}): Result {
   return toResult(r, argv.join(' '))
 }
 
-function describeResult(args: string[], r: Result): string {
-  return `patchbay ${args.join(' ')}\n  exit ${r.code}\n  stdout: ${r.stdout.trimEnd()}\n  stderr: ${r.stderr.trimEnd()}`
+/**
+ * Runs a command without blocking the event loop (the test runner talks to its workers over
+ * it; long synchronous stretches make its RPC time out), killing it after the timeout.
+ */
+export function cmd(argv: string[], opts: RunOptions = {}): Promise<Result> {
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeout)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      resolve({ code: -1, stdout, stderr: `${stderr}\n[harness] ${argv.join(' ')}: ${e.message}` })
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (timedOut) stderr += `\n[harness] ${argv.join(' ')}: killed after ${timeout} ms`
+      else if (signal) stderr += `\n[harness] ${argv.join(' ')}: killed by ${signal}`
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
+    child.stdin.on('error', () => {})
+    child.stdin.end(opts.input ?? '')
+  })
 }
 
-const live = new Set<Sandbox>()
+const live = new Set<SandboxBase>()
 let exitHookInstalled = false
 
 function installExitHook(): void {
@@ -140,7 +186,8 @@ function removeNetnsMounts(dir: string): void {
   }
 }
 
-export function createSandbox(label: string): Sandbox {
+/** Makes the namespace and the root; the caller adds the command facade. */
+function makeBase(label: string): SandboxBase & { nsPath: string } {
   if (!isRoot) throw new Error(NOT_ROOT_MESSAGE)
   if (!existsSync(BIN)) {
     throw new Error(`${BIN} does not exist: run \`npm run build\` first`)
@@ -157,51 +204,18 @@ export function createSandbox(label: string): Sandbox {
   const deferred: Array<() => void> = []
   let cleaned = false
 
-  const inNs = (argv: string[], opts: RunOptions = {}): Result =>
-    hostCmd(['nsenter', `--net=${nsPath}`, '--', ...argv], opts)
-
-  const sb: Sandbox = {
+  const base = {
     ns,
+    nsPath,
     root,
     runDir,
-    run(args, opts = {}) {
-      const prefix =
-        opts.asUid === undefined
-          ? []
-          : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', '--']
-      return inNs([...prefix, BIN, ...args], {
-        ...opts,
-        env: { PATCHBAY_ROOT: root, ...opts.env },
-      })
-    },
-    ok(args, opts) {
-      const r = sb.run(args, opts)
-      expect(r.code, describeResult(args, r)).toBe(0)
-      return r.stdout
-    },
-    fail(args, opts) {
-      const r = sb.run(args, opts)
-      expect(r.code, describeResult(args, r)).not.toBe(0)
-      return r.stderr
-    },
-    exec(container, argv, opts) {
-      return sb.run(['exec', container, '--', ...argv], opts)
-    },
-    sh(cmd, opts) {
-      return inNs(['sh', '-c', cmd], opts)
-    },
-    shOk(cmd, opts) {
-      const r = sb.sh(cmd, opts)
-      expect(r.code, `sh -c ${cmd}\n  exit ${r.code}\n  stderr: ${r.stderr}`).toBe(0)
-      return r.stdout
-    },
-    defer(fn) {
+    defer(fn: () => void) {
       deferred.push(fn)
     },
     cleanup() {
       if (cleaned) return
       cleaned = true
-      live.delete(sb)
+      live.delete(base)
       for (const fn of deferred.reverse()) {
         try {
           fn()
@@ -216,12 +230,62 @@ export function createSandbox(label: string): Sandbox {
       hostCmd(['ip', 'netns', 'del', ns], { timeout: 10_000 })
     },
   }
+  live.add(base)
 
-  live.add(sb)
-  const lo = inNs(['ip', 'link', 'set', 'lo', 'up'])
+  const lo = hostCmd(['nsenter', `--net=${nsPath}`, '--', 'ip', 'link', 'set', 'lo', 'up'])
   if (lo.code !== 0) {
-    sb.cleanup()
+    base.cleanup()
     throw new Error(`could not bring up lo in ${ns}: ${lo.stderr}`)
+  }
+  return base
+}
+
+/** argv for `patchbay ...args` in the sandbox, and the options to run it with. */
+function cliArgv(base: { nsPath: string; root: string }, args: string[], opts: RunOptions = {}): [string[], RunOptions] {
+  const drop =
+    opts.asUid === undefined ? [] : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', '--']
+  return [
+    ['nsenter', `--net=${base.nsPath}`, '--', ...drop, BIN, ...args],
+    { ...opts, env: { PATCHBAY_ROOT: base.root, ...opts.env } },
+  ]
+}
+
+function expectOk(what: string, r: Result): string {
+  expect(r.code, `${what}\n  exit ${r.code}\n  stdout: ${r.stdout.trimEnd()}\n  stderr: ${r.stderr.trimEnd()}`).toBe(0)
+  return r.stdout
+}
+
+function expectFail(what: string, r: Result): string {
+  expect(r.code, `${what}\n  exit ${r.code}\n  stdout: ${r.stdout.trimEnd()}\n  stderr: ${r.stderr.trimEnd()}`).not.toBe(0)
+  return r.stderr
+}
+
+/** A sandbox whose commands block (spawnSync). */
+export function createSandbox(label: string): Sandbox {
+  const base = makeBase(label)
+  const sb: Sandbox = {
+    ...base,
+    run: (args, opts) => hostCmd(...cliArgv(base, args, opts)),
+    ok: (args, opts) => expectOk(`patchbay ${args.join(' ')}`, sb.run(args, opts)),
+    fail: (args, opts) => expectFail(`patchbay ${args.join(' ')}`, sb.run(args, opts)),
+    exec: (container, argv, opts) => sb.run(['exec', container, '--', ...argv], opts),
+    sh: (script, opts) => hostCmd(['nsenter', `--net=${base.nsPath}`, '--', 'sh', '-c', script], opts),
+    shOk: (script, opts) => expectOk(`sh -c ${script}`, sb.sh(script, opts)),
+  }
+  return sb
+}
+
+/** A sandbox whose commands return promises (spawn). */
+export function createAsyncSandbox(label: string): AsyncSandbox {
+  const base = makeBase(label)
+  const sb: AsyncSandbox = {
+    ...base,
+    run: (args, opts) => cmd(...cliArgv(base, args, opts)),
+    ok: async (args, opts) => expectOk(`patchbay ${args.join(' ')}`, await sb.run(args, opts)),
+    fail: async (args, opts) => expectFail(`patchbay ${args.join(' ')}`, await sb.run(args, opts)),
+    exec: (container, argv, opts) => sb.run(['exec', container, '--', ...argv], opts),
+    sh: (script, opts) => cmd(['nsenter', `--net=${base.nsPath}`, '--', 'sh', '-c', script], opts),
+    shOk: async (script, opts) => expectOk(`sh -c ${script}`, await sb.sh(script, opts)),
   }
   return sb
 }
@@ -230,11 +294,11 @@ export function createSandbox(label: string): Sandbox {
  * `ping -c 1 -W 1 TARGET` from inside CONTAINER (through `patchbay exec`).
  * When a reply is expected, a couple of retries absorb the first ARP round trip.
  */
-export function ping(sb: Sandbox, container: string, target: string, expectOk: boolean): Result {
+export async function ping(sb: AsyncSandbox, container: string, target: string, expectOk: boolean): Promise<Result> {
   const argv = ['ping', '-n', '-c', '1', '-W', '1', target]
-  let r = sb.exec(container, argv)
+  let r = await sb.exec(container, argv)
   if (expectOk) {
-    for (let i = 0; i < 2 && r.code !== 0; i++) r = sb.exec(container, argv)
+    for (let i = 0; i < 2 && r.code !== 0; i++) r = await sb.exec(container, argv)
     expect(r.code, `ping ${target} from ${container} should succeed\n${r.stdout}${r.stderr}`).toBe(0)
     expect(r.stdout).toMatch(/1 received/)
   } else {
@@ -245,7 +309,7 @@ export function ping(sb: Sandbox, container: string, target: string, expectOk: b
 }
 
 /** Starts `unshare --net sleep 600` detached; returns its pid (unshare execs sleep in place). */
-export function startNetnsHolder(sb: Sandbox): number {
+export function startNetnsHolder(sb: SandboxBase): number {
   const child = spawn('unshare', ['--net', 'sleep', '600'], { detached: true, stdio: 'ignore' })
   child.unref()
   const pid = child.pid

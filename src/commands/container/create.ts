@@ -15,7 +15,7 @@ export default class ContainerCreate extends PatchbayCommand {
     name: Flags.string({ description: 'assign a name to the container' }),
     network: Flags.string({ aliases: ['net'], description: 'connect the container to a network', default: 'bridge' }),
     ip: Flags.string({ description: 'IPv4 address on that network' }),
-    alias: Flags.string({ aliases: ['network-alias'], description: 'network-scoped alias', multiple: true, default: [] }),
+    alias: Flags.string({ aliases: ['network-alias'], description: 'network-scoped alias', multiple: true, multipleNonGreedy: true, default: [] }),
     netns: Flags.string({ description: 'adopt an existing network namespace at this path instead of creating one' }),
     pid: Flags.integer({ description: 'adopt the network namespace of this process instead of creating one' }),
   }

@@ -11,7 +11,7 @@ export default class NetworkConnect extends PatchbayCommand {
   }
   static flags = {
     ip: Flags.string({ description: 'IPv4 address' }),
-    alias: Flags.string({ description: 'add a network-scoped alias for the container', multiple: true, default: [] }),
+    alias: Flags.string({ description: 'add a network-scoped alias for the container', multiple: true, multipleNonGreedy: true, default: [] }),
   }
 
   async run(): Promise<void> {

@@ -16,8 +16,8 @@ export default class NetworkCreate extends PatchbayCommand {
     'ip-range': Flags.string({ description: 'allocate container addresses from a sub-range' }),
     internal: Flags.boolean({ description: 'restrict external access to the network' }),
     attachable: Flags.boolean({ description: 'enable manual container attachment' }),
-    label: Flags.string({ description: 'set metadata on the network (k=v)', multiple: true, default: [] }),
-    opt: Flags.string({ char: 'o', description: 'driver options (k=v)', multiple: true, default: [] }),
+    label: Flags.string({ description: 'set metadata on the network (k=v)', multiple: true, multipleNonGreedy: true, default: [] }),
+    opt: Flags.string({ char: 'o', description: 'driver options (k=v)', multiple: true, multipleNonGreedy: true, default: [] }),
   }
 
   async run(): Promise<void> {

@@ -8,7 +8,7 @@ export default class NetworkLs extends PatchbayCommand {
   static flags = {
     quiet: Flags.boolean({ char: 'q', description: 'only display network IDs' }),
     'no-trunc': Flags.boolean({ description: 'do not truncate the output' }),
-    filter: Flags.string({ char: 'f', description: 'filter output (name=, id=, driver=, label=, scope=, type=)', multiple: true, default: [] }),
+    filter: Flags.string({ char: 'f', description: 'filter output (name=, id=, driver=, label=, scope=, type=)', multiple: true, multipleNonGreedy: true, default: [] }),
     format: Flags.string({ description: 'format output using a Go template' }),
   }
 

@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import type { AppState } from '../app/state.js'
+import type { Decide, MutateOptions } from '../app/mutate.js'
 
 /** Every patchbay command: --root/--debug, and errors printed as one line. */
 export abstract class PatchbayCommand extends Command {
@@ -49,6 +50,37 @@ export abstract class PatchbayCommand extends Command {
 
   protected out(text: string): void {
     process.stdout.write(text)
+  }
+
+  /** inspect's output: a JSON array like docker's, or one line per object with --format. */
+  protected async printInspect(views: unknown[], format: string | undefined): Promise<void> {
+    if (format) {
+      const { renderTemplateLines } = await import('../format/template-output.js')
+      return this.out(renderTemplateLines(format, views))
+    }
+    const { renderJsonArray } = await import('../format/table.js')
+    this.out(renderJsonArray(views))
+  }
+
+  /**
+   * Applies one mutation per name, like docker's rm: each that succeeds prints its name, the
+   * others are reported together and make the command fail.
+   */
+  protected async mutateEach(root: string, refs: string[], command: string, decideFor: (ref: string) => Decide, opts: MutateOptions = {}): Promise<void> {
+    const { mutate } = await import('../app/mutate.js')
+    const failures = await this.withApp(root, async (app) => {
+      const errors: string[] = []
+      for (const ref of refs) {
+        try {
+          await mutate(app, command, decideFor(ref), opts)
+          this.out(`${ref}\n`)
+        } catch (err) {
+          errors.push((err as Error).message)
+        }
+      }
+      return errors
+    })
+    if (failures.length > 0) throw new Error(failures.join('; '))
   }
 
   override async init(): Promise<void> {

@@ -25,11 +25,6 @@ export default class ContainerInspect extends PatchbayCommand {
         return containerInspectView(c, app.state.endpointsOfContainer(c.id), networks)
       })
     })
-    if (flags.format) {
-      const { renderTemplateLines } = await import('../../format/template-output.js')
-      return this.out(renderTemplateLines(flags.format, views))
-    }
-    const { renderJsonArray } = await import('../../format/table.js')
-    this.out(renderJsonArray(views))
+    await this.printInspect(views, flags.format)
   }
 }

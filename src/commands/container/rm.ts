@@ -15,19 +15,6 @@ export default class ContainerRm extends PatchbayCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ContainerRm)
     const { decideContainerRemove } = await import('../../core/container-remove.js')
-    const { mutate } = await import('../../app/mutate.js')
-    const failures = await this.withApp(flags.root, async (app) => {
-      const errors: string[] = []
-      for (const ref of argv as string[]) {
-        try {
-          await mutate(app, 'rm', (ctx) => decideContainerRemove(ref, ctx), { force: flags.force })
-          this.out(`${ref}\n`)
-        } catch (err) {
-          errors.push((err as Error).message)
-        }
-      }
-      return errors
-    })
-    if (failures.length > 0) throw new Error(failures.join('; '))
+    await this.mutateEach(flags.root, argv as string[], 'rm', (ref) => (ctx) => decideContainerRemove(ref, ctx), { force: flags.force })
   }
 }

@@ -20,11 +20,6 @@ export default class NetworkInspect extends PatchbayCommand {
         return networkInspectView(net, app.state.endpointsOfNetwork(net.id), containers)
       })
     })
-    if (flags.format) {
-      const { renderTemplateLines } = await import('../../format/template-output.js')
-      return this.out(renderTemplateLines(flags.format, views))
-    }
-    const { renderJsonArray } = await import('../../format/table.js')
-    this.out(renderJsonArray(views))
+    await this.printInspect(views, flags.format)
   }
 }

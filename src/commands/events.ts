@@ -5,7 +5,7 @@ export default class Events extends PatchbayCommand {
   static description = 'Show the event log: every change, who made it and when'
   static examples = ['<%= config.bin %> events', '<%= config.bin %> events --format json', "<%= config.bin %> events --format '{{.Seq}} {{.Type}}'"]
   static flags = {
-    format: Flags.string({ description: 'json (one object a line) or a Go template over {Seq, Time, Type, Host, Actor, Payload, Hash}' }),
+    format: Flags.string({ description: 'json (one object a line) or a Go template over {Seq, Time, Type, Host, Actor.{User,Uid,SudoUser,Pid,Argv}, Subject, Payload, Hash}' }),
   }
 
   async run(): Promise<void> {
@@ -20,13 +20,11 @@ export default class Events extends PatchbayCommand {
 }
 
 type EventsFormat = typeof import('../format/events.js')
+type Stored = Parameters<EventsFormat['eventJson']>[0]
 
-async function lineRenderer(format: string | undefined, fmt: EventsFormat) {
+async function lineRenderer(format: string | undefined, fmt: EventsFormat): Promise<(e: Stored) => string> {
   if (format === undefined) return fmt.renderEventLine
-  if (format === 'json') return (e: Parameters<EventsFormat['eventJson']>[0]) => `${JSON.stringify(fmt.eventJson(e))}\n`
+  if (format === 'json') return (e) => `${JSON.stringify(fmt.eventJson(e))}\n`
   const { renderTemplateLines } = await import('../format/template-output.js')
-  return (e: Parameters<EventsFormat['eventJson']>[0]) => {
-    const j = fmt.eventJson(e)
-    return renderTemplateLines(format, [{ Seq: j.seq, Time: j.time, Type: j.type, Host: j.host, Actor: j.actor, Payload: j.payload, Hash: j.hash }])
-  }
+  return (e) => renderTemplateLines(format, [fmt.eventTemplateView(e)])
 }

@@ -42,3 +42,19 @@ export function renderEventLine(e: StoredEvent): string {
 export function eventJson(e: StoredEvent) {
   return { seq: e.seq, time: e.time, type: e.type, host: e.host, actor: e.actor, payload: e.payload, prevHash: e.prevHash, hash: e.hash }
 }
+
+/** What `events --format TEMPLATE` sees: docker-style capitalised fields. */
+export function eventTemplateView(e: StoredEvent) {
+  const a = e.actor
+  return {
+    Seq: e.seq,
+    Time: e.time,
+    Type: e.type,
+    Host: e.host,
+    Actor: { Uid: a.uid, User: a.user, SudoUser: a.sudoUser ?? '', Pid: a.pid, Argv: a.argv },
+    Subject: describeEvent(e),
+    Payload: e.payload,
+    PrevHash: e.prevHash,
+    Hash: e.hash,
+  }
+}

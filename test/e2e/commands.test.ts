@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AsyncSandbox, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
+
+/** The command surface beyond the seed walkthrough: flags, filters, formats, prune, aliases, internal networks. */
+describe.skipIf(!isRoot)('commands', () => {
+  let sb: AsyncSandbox
+  beforeAll(() => {
+    sb = createAsyncSandbox('cmds')
+  })
+  afterAll(() => sb?.cleanup())
+
+  it('network create takes subnet, gateway, ip-range, labels and options, and inspect shows them', async () => {
+    await sb.ok(['network', 'create', '--subnet', '10.77.0.0/16', '--gateway', '10.77.0.254', '--ip-range', '10.77.9.0/24', '--label', 'team=db', '-o', 'com.docker.network.driver.mtu=1400', 'backend'])
+    const [net] = JSON.parse(await sb.ok(['network', 'inspect', 'backend']))
+    expect(net.IPAM.Config).toEqual([{ Subnet: '10.77.0.0/16', IPRange: '10.77.9.0/24', Gateway: '10.77.0.254' }])
+    expect(net.Labels).toEqual({ team: 'db' })
+    const bridge = `pb-${net.Id.slice(0, 12)}`
+    expect(await sb.shOk(`ip -o addr show dev ${bridge}`)).toContain('inet 10.77.0.254/16')
+    expect(await sb.shOk(`ip -o link show dev ${bridge}`)).toContain('mtu 1400')
+  })
+
+  it('run --ip and --alias: the address is used, the alias resolves on that network', async () => {
+    await sb.ok(['run', '--name', 'db1', '--net', 'backend', '--ip', '10.77.3.3', '--alias', 'database'])
+    await sb.ok(['run', '--name', 'app1', '--net', 'backend'])
+    expect((await sb.ok(['inspect', '-f', '{{.NetworkSettings.Networks.backend.IPAddress}}', 'app1'])).trim()).toBe('10.77.9.0')
+    expect((await sb.ok(['inspect', '-f', '{{json .NetworkSettings.Networks.backend.Aliases}}', 'db1'])).trim()).toBe('["database"]')
+    await ping(sb, 'app1', 'database', true)
+    await ping(sb, 'app1', 'database.backend', true)
+  })
+
+  it('network connect --ip --alias on a second network', async () => {
+    await sb.ok(['network', 'create', 'front'])
+    await sb.ok(['network', 'connect', '--ip', '172.18.0.50', '--alias', 'api', 'front', 'app1'])
+    const out = await sb.ok(['inspect', '-f', '{{range $n, $e := .NetworkSettings.Networks}}{{$n}}={{$e.IPAddress}} {{end}}', 'app1'])
+    expect(out.trim()).toBe('backend=10.77.9.0 front=172.18.0.50')
+    await sb.ok(['run', '--name', 'web1', '--net', 'front'])
+    await ping(sb, 'web1', 'api', true)
+  })
+
+  it('network ls: -q, --no-trunc, filters and --format', async () => {
+    const ids = (await sb.ok(['network', 'ls', '-q'])).trim().split('\n')
+    expect(ids).toHaveLength(5)
+    expect(ids.every((id) => /^[0-9a-f]{12}$/.test(id))).toBe(true)
+    expect((await sb.ok(['network', 'ls', '-q', '--no-trunc'])).trim().split('\n').every((id) => /^[0-9a-f]{64}$/.test(id))).toBe(true)
+    expect(await sb.ok(['network', 'ls', '-f', 'driver=bridge', '--format', '{{.Name}}'])).toBe('bridge\nbackend\nfront\n')
+    expect(await sb.ok(['network', 'ls', '-f', 'label=team=db', '--format', '{{.Name}} {{.Labels}}'])).toBe('backend team=db\n')
+    expect(await sb.ok(['network', 'ls', '-f', 'name=ack', '-f', 'name=non', '--format', '{{.Name}}'])).toBe('none\nbackend\n')
+  })
+
+  it('container ls lists containers with their networks', async () => {
+    const rows = (await sb.ok(['container', 'ls'])).trim().split('\n')
+    expect(rows[0]).toMatch(/^CONTAINER ID\s+NAMES\s+NETWORKS$/)
+    expect(rows.find((r) => r.includes('app1'))).toMatch(/app1\s+backend,front$/)
+    expect(await sb.ok(['ps', '--format', '{{.Names}}'])).toBe('db1\napp1\nweb1\n')
+  })
+
+  it('an internal network reaches only itself', async () => {
+    await sb.ok(['network', 'create', '--internal', 'vault'])
+    await sb.ok(['run', '--name', 'safe', '--net', 'vault'])
+    await sb.ok(['network', 'connect', 'vault', 'web1'])
+    await ping(sb, 'web1', 'safe', true)
+    const safeRoutes = (await sb.exec('safe', ['ip', 'route'])).stdout
+    expect(safeRoutes).not.toContain('default')
+    await sb.shOk('sysctl -qw net.ipv4.ip_forward=1')
+    const frontGw = JSON.parse(await sb.ok(['network', 'inspect', 'front']))[0].IPAM.Config[0].Gateway
+    await ping(sb, 'safe', frontGw, false)
+  })
+
+  it('network prune -f removes unused user networks only', async () => {
+    await sb.ok(['network', 'create', 'unused1'])
+    await sb.ok(['network', 'create', 'unused2'])
+    expect(await sb.ok(['network', 'prune', '-f'])).toBe('Deleted Networks:\nunused1\nunused2\n')
+    expect(await sb.ok(['network', 'ls', '--format', '{{.Name}}'])).toBe('bridge\nhost\nnone\nbackend\nfront\nvault\n')
+  })
+
+  it('rm of several containers removes them and rewrites the peers\' hosts files', async () => {
+    expect(await sb.ok(['rm', 'db1', 'safe'])).toBe('db1\nsafe\n')
+    const hosts = (await sb.exec('app1', ['cat', '/etc/hosts'])).stdout
+    expect(hosts).not.toContain('db1')
+    expect(hosts).not.toContain('database')
+    expect(hosts).toMatch(/10\.77\.9\.0\s+app1\.backend/)
+    expect(await sb.fail(['rm', 'db1'])).toBe('Error: No such container: db1\n')
+  })
+
+  it('events --format json and a Go template', async () => {
+    const all = parseJsonLines(await sb.ok(['events', '--format', 'json']))
+    expect(all.filter((e) => e.type === 'ContainerRemoved')).toHaveLength(2)
+    const lines = await sb.ok(['events', '--format', '{{.Seq}} {{.Type}} {{.Actor.User}}'])
+    expect(lines.split('\n')[0]).toBe('1 NetworkCreated root')
+  })
+})
+
+describe.skipIf(!isRoot)('concurrent invocations', () => {
+  let sb: AsyncSandbox
+  beforeAll(() => {
+    sb = createAsyncSandbox('conc')
+  })
+  afterAll(() => sb?.cleanup())
+
+  it('20 runs at once all succeed with distinct addresses and MACs, and the log is one chain', async () => {
+    await sb.ok(['network', 'create', 'busy'])
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sb.run(['run', '--name', `p${i}`, '--net', 'busy'], { timeout: 120_000 })))
+    for (const r of results) expect(r.code, r.stderr).toBe(0)
+    const [net] = JSON.parse(await sb.ok(['network', 'inspect', 'busy']))
+    const eps = Object.values(net.Containers) as { IPv4Address: string; MacAddress: string }[]
+    expect(eps).toHaveLength(20)
+    expect(new Set(eps.map((e) => e.IPv4Address)).size).toBe(20)
+    expect(new Set(eps.map((e) => e.MacAddress)).size).toBe(20)
+    const events = parseJsonLines(await sb.ok(['events', '--format', 'json']))
+    for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash)
+    await ping(sb, 'p0', 'p19', true)
+  })
+})

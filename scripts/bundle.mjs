@@ -14,7 +14,8 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   // Native modules stay in node_modules; everything else is inlined.
-  external: ['better-sqlite3', 'netlink'],
+  external: ['better-sqlite3', 'netlink', 'typescript', 'ts-node'],
+  // oclif can load TypeScript sources in development; the bundle never needs that.
   banner: { js: "import { createRequire as __pbRequire } from 'node:module'; const require = __pbRequire(import.meta.url);" },
   logLevel: 'warning',
 })

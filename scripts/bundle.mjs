@@ -13,9 +13,9 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  // Native modules stay in node_modules; everything else is inlined.
+  // Native modules stay in node_modules; everything else is inlined. oclif can load
+  // TypeScript sources in development (typescript, ts-node); the bundle never needs that.
   external: ['better-sqlite3', 'netlink', 'typescript', 'ts-node'],
-  // oclif can load TypeScript sources in development; the bundle never needs that.
   banner: { js: "import { createRequire as __pbRequire } from 'node:module'; const require = __pbRequire(import.meta.url);" },
   logLevel: 'warning',
 })

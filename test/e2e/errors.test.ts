@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_ROOT_MESSAGE, type AsyncSandbox, createAsyncSandbox, hostCmd, isRoot, parseJsonLines } from './sandbox.js'
+import { NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot, parseJsonLines } from './sandbox.js'
 
 /** Keeps what matters from `ip -o link`: name, kind of link, MAC, master; drops flags and state. */
 function normLinks(text: string): string[] {
@@ -50,8 +50,8 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
     const hostsDir = join(sb.runDir, 'hosts')
     const containerNs: Record<string, unknown> = {}
     for (const id of existsSync(netnsDir) ? readdirSync(netnsDir).sort() : []) {
-      const link = hostCmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'link'])
-      const addr = hostCmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'addr'])
+      const link = await cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'link'])
+      const addr = await cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'addr'])
       containerNs[id] = { link: normLinks(link.stdout), addr: normAddrs(addr.stdout) }
     }
     const hosts: Record<string, string> = {}

@@ -44,29 +44,40 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
 
   const eventCount = async (): Promise<number> => parseJsonLines(await sb.ok(['events', '--format', 'json'])).length
 
-  /** Everything a bad request must leave untouched. */
+  /** Everything a bad request must leave untouched (gathered concurrently: all read-only). */
   const snapshot = async (): Promise<Record<string, unknown>> => {
     const netnsDir = join(sb.runDir, 'netns')
     const hostsDir = join(sb.runDir, 'hosts')
-    const containerNs: Record<string, unknown> = {}
-    for (const id of existsSync(netnsDir) ? readdirSync(netnsDir).sort() : []) {
-      const link = await cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'link'])
-      const addr = await cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'addr'])
-      containerNs[id] = { link: normLinks(link.stdout), addr: normAddrs(addr.stdout) }
+    const inContainer = async (id: string) => {
+      const [link, addr] = await Promise.all([
+        cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'link']),
+        cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'addr']),
+      ])
+      return [id, { link: normLinks(link.stdout), addr: normAddrs(addr.stdout) }] as const
     }
+    const ids = existsSync(netnsDir) ? readdirSync(netnsDir).sort() : []
     const hosts: Record<string, string> = {}
     for (const f of existsSync(hostsDir) ? readdirSync(hostsDir).sort() : []) {
       hosts[f] = readFileSync(join(hostsDir, f), 'utf8')
     }
+    const [events, links, addrs, routes, networks, containers, containerNs] = await Promise.all([
+      eventCount(),
+      sb.shOk('ip -o link'),
+      sb.shOk('ip -o addr'),
+      sb.shOk('ip route show'),
+      sb.ok(['network', 'ls', '--no-trunc']),
+      sb.ok(['container', 'ls']),
+      Promise.all(ids.map(inContainer)),
+    ])
     return {
-      events: await eventCount(),
-      links: normLinks(await sb.shOk('ip -o link')),
-      addrs: normAddrs(await sb.shOk('ip -o addr')),
-      routes: (await sb.shOk('ip route show')).trim(),
-      containerNs,
+      events,
+      links: normLinks(links),
+      addrs: normAddrs(addrs),
+      routes: routes.trim(),
+      containerNs: Object.fromEntries(containerNs),
       hosts,
-      networks: await sb.ok(['network', 'ls', '--no-trunc']),
-      containers: await sb.ok(['container', 'ls']),
+      networks,
+      containers,
     }
   }
 

@@ -34,24 +34,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-# 2. Node.js >= 20 (Debian bookworm ships 18): NodeSource's node_20.x repository.
-node_ok() {
-  command -v node >/dev/null 2>&1 &&
-    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' &&
-    command -v npm >/dev/null 2>&1
-}
-if ! node_ok; then
-  echo "setup: installing Node.js 20 from deb.nodesource.com"
-  mapfile -t missing < <(missing_packages ca-certificates curl gnupg)
-  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
-  install -d -m 0755 /usr/share/keyrings
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
-    gpg --dearmor --yes -o /usr/share/keyrings/nodesource.gpg
-  echo 'deb [signed-by=/usr/share/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main' \
-    >/etc/apt/sources.list.d/nodesource.list
-  apt_updated=0
-  apt_install nodejs
-  node_ok || { echo "setup: Node.js >= 20 is still not available" >&2; exit 1; }
+# 2. Node.js >= 20 with npm must already be there (better-sqlite3 12 and oclif 4 need it;
+#    Debian bookworm's own nodejs is 18, so it comes with the machine, not from apt).
+if ! command -v node >/dev/null 2>&1 ||
+  ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+  ! command -v npm >/dev/null 2>&1; then
+  echo "setup: patchbay needs Node.js 20 or newer with npm (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
 fi
 
 # 3. Node modules, reinstalled only when the lockfile (or package.json) changed.

@@ -30,7 +30,8 @@ export abstract class PatchbayCommand extends Command {
       return openState(root)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') {
+      // Opening the log writes to it (WAL, migrations): reading needs write access too.
+      if (code === 'EACCES' || code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_READONLY')) {
         const { UserError } = await import('../core/errors.js')
         throw new UserError(`cannot open patchbay state in ${root}: permission denied (run as root, or give --root a directory you own)`)
       }

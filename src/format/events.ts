@@ -17,7 +17,8 @@ export function describeEvent(e: StoredEvent): string {
       return `network ${e.payload.name} (${e.payload.id.slice(0, 12)})`
     case 'ContainerCreated': {
       const p = e.payload
-      return `container ${p.name} (${p.id.slice(0, 12)}) netns ${p.netnsKind === 'host' ? 'host' : `${p.netnsKind} ${p.netnsPath}`}`
+      const where = { own: 'own namespace', host: 'host namespace', path: `adopted ${p.netnsPath}`, pid: `adopted ${p.netnsPath}` }[p.netnsKind]
+      return `container ${p.name} (${p.id.slice(0, 12)}) ${where}`
     }
     case 'ContainerRemoved':
       return `container ${e.payload.name} (${e.payload.id.slice(0, 12)})`

@@ -109,7 +109,8 @@ describe('events listing', () => {
   it('says when, what, about whom, and who did it', () => {
     const s = seedState()
     const lines = [...readEvents(s.db)].map(renderEventLine)
-    expect(lines[3]).toBe('2026-11-27T12:00:00.000Z ContainerCreated container container1 (' + s.state.findContainer('container1')!.id.slice(0, 12) + ') netns own /run/patchbay/test/netns/' + s.state.findContainer('container1')!.id + ' by alice (sudo as root) pid 42\n')
+    const id = s.state.findContainer('container1')!.id.slice(0, 12)
+    expect(lines[3]).toBe(`2026-11-27T12:00:00.000Z ContainerCreated container container1 (${id}) own namespace by alice (sudo as root) pid 42\n`)
     expect(lines.at(-1)).toContain('EndpointConnected container container2 to network isolated_nw eth1 172.18.0.3/16 02:42:ac:12:00:03')
   })
 })

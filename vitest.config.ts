@@ -13,6 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
-    passWithNoTests: true,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 })

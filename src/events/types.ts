@@ -59,20 +59,26 @@ export interface DefaultRoute {
   ifname: string
 }
 
-export interface EndpointConnected {
+/** What identifies an endpoint in both its connect and disconnect events. */
+interface EndpointFacts {
   id: string
   networkId: string
   networkName: string
   containerId: string
   containerName: string
   driver: DriverName
-  /** Empty for host and null networks, which have no interface of their own. */
+  /** Null for host and null networks, which have no interface of their own. */
   ifname: string | null
   hostIfname: string | null
-  bridge: string | null
   ipv4: string | null
-  prefixLen: number | null
   gateway: string | null
+  /** The netns to configure: recorded so replay needs no lookup. */
+  netnsPath: string | null
+}
+
+export interface EndpointConnected extends EndpointFacts {
+  bridge: string | null
+  prefixLen: number | null
   mac: string | null
   mtu: number
   /** The network's, so a connect that has to recreate the bridge sets it up the same way. */
@@ -80,25 +86,12 @@ export interface EndpointConnected {
   aliases: string[]
   /** Set when this endpoint becomes the container's default route. */
   defaultRoute: DefaultRoute | null
-  /** The netns to configure: recorded so replay needs no lookup. */
-  netnsPath: string | null
 }
 
-export interface EndpointDisconnected {
-  id: string
-  networkId: string
-  networkName: string
-  containerId: string
-  containerName: string
-  driver: DriverName
-  ifname: string | null
-  hostIfname: string | null
-  ipv4: string | null
-  /** Kept so a failed disconnect can put the default route back. */
-  gateway: string | null
-  netnsPath: string | null
+export interface EndpointDisconnected extends EndpointFacts {
   /** The route that replaces this endpoint's default route, if it had one. */
   defaultRouteMovesTo: DefaultRoute | null
+  /** With gateway, lets a failed disconnect put the default route back. */
   hadDefaultRoute: boolean
 }
 

@@ -1,34 +1,11 @@
 import type { Db } from '../events/database.js'
-import type { NetnsKind } from '../events/types.js'
+import type { ContainerCreated, NetworkCreated } from '../events/types.js'
 
-export interface NetworkRow {
-  id: string
-  name: string
-  driver: 'bridge' | 'host' | 'null'
-  scope: string
-  created: string
-  subnet: string | null
-  gateway: string | null
-  ipRange: string | null
-  internal: boolean
-  attachable: boolean
-  builtin: boolean
-  bridge: string | null
-  mtu: number
-  labels: Record<string, string>
-  options: Record<string, string>
-}
+/** A network as the tables hold it: exactly the facts of its NetworkCreated event. */
+export type NetworkRow = NetworkCreated
 
-export interface ContainerRow {
-  id: string
-  name: string
-  created: string
-  hostname: string
-  netnsKind: NetnsKind
-  netnsPath: string | null
-  netnsInode: number | null
-  networkMode: string
-}
+/** A container as the tables hold it: exactly the facts of its ContainerCreated event. */
+export type ContainerRow = ContainerCreated
 
 export interface EndpointRow {
   id: string

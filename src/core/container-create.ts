@@ -1,5 +1,4 @@
 import type { ContainerCreated, NetnsKind, NewEvent } from '../events/types.js'
-import type { ContainerRow } from '../projections/queries.js'
 import { planEndpoint } from './connect.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
@@ -53,8 +52,7 @@ export function decideContainerCreate(req: ContainerCreateRequest, ctx: DecideCo
     netnsInode: req.adopt?.inode ?? null,
     networkMode: net.name,
   }
-  const container: ContainerRow = { ...payload }
-  const endpoint = planEndpoint(net, container, [], req, ctx)
+  const endpoint = planEndpoint(net, payload, [], req, ctx)
   return [
     { type: 'ContainerCreated', payload },
     { type: 'EndpointConnected', payload: endpoint },

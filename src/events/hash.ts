@@ -2,23 +2,24 @@ import { createHash } from 'node:crypto'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** The stored text of one event, exactly as its row holds it. */
-export interface HashedFields {
+/** One event's row, exactly as stored. */
+export interface EventRow {
   seq: number
   time: string
   type: string
   host: string
   actor: string
   payload: string
-  prevHash: string
+  prev_hash: string
+  hash: string
 }
 
 /**
  * sha256 over the row's stored text (not a re-serialisation), so verification never
  * depends on JSON key order or number formatting.
  */
-export function eventHash(f: HashedFields): string {
+export function eventHash(f: Omit<EventRow, 'hash'>): string {
   return createHash('sha256')
-    .update([f.seq, f.time, f.type, f.host, f.actor, f.payload, f.prevHash].join('\n'))
+    .update([f.seq, f.time, f.type, f.host, f.actor, f.payload, f.prev_hash].join('\n'))
     .digest('hex')
 }

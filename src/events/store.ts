@@ -1,18 +1,9 @@
 import type { Db } from './database.js'
-import { GENESIS_HASH, eventHash } from './hash.js'
+import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
+
+export type { EventRow }
 import type { Actor, NewEvent, StoredEvent } from './types.js'
 import { validatePayload } from './validate.js'
-
-export interface EventRow {
-  seq: number
-  time: string
-  type: string
-  host: string
-  actor: string
-  payload: string
-  prev_hash: string
-  hash: string
-}
 
 export interface AppendContext {
   actor: Actor
@@ -83,7 +74,7 @@ export class EventLog {
       seq += 1
       const payload = JSON.stringify(e.payload)
       const prevHash = hash
-      hash = eventHash({ seq, time: ctx.time, type: e.type, host: ctx.host, actor, payload, prevHash })
+      hash = eventHash({ seq, time: ctx.time, type: e.type, host: ctx.host, actor, payload, prev_hash: prevHash })
       const s = subjects(e)
       this.insert.run(seq, ctx.time, e.type, ctx.host, actor, ctx.actor.sudoUser ?? ctx.actor.user, s.network, s.container, payload, prevHash, hash)
       const event = { ...e, seq, time: ctx.time, host: ctx.host, actor: ctx.actor, prevHash, hash } as StoredEvent

@@ -1,6 +1,5 @@
 import type { Db } from './database.js'
-import { GENESIS_HASH, eventHash } from './hash.js'
-import type { EventRow } from './store.js'
+import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
 
 export interface ChainBreak {
   seq: number
@@ -16,8 +15,7 @@ export function findChainBreak(db: Db): ChainBreak | undefined {
     const r = raw as EventRow
     if (r.seq !== expectedSeq) return { seq: expectedSeq, reason: `event ${expectedSeq} is missing` }
     if (r.prev_hash !== prev) return { seq: r.seq, reason: 'does not follow the previous event (inserted, removed or reordered)' }
-    const fields = { seq: r.seq, time: r.time, type: r.type, host: r.host, actor: r.actor, payload: r.payload, prevHash: r.prev_hash }
-    if (eventHash(fields) !== r.hash) return { seq: r.seq, reason: 'content changed after it was written' }
+    if (eventHash(r) !== r.hash) return { seq: r.seq, reason: 'content changed after it was written' }
     prev = r.hash
     expectedSeq++
   }

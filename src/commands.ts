@@ -11,6 +11,7 @@ import NetworkInspect from './commands/network/inspect.js'
 import NetworkLs from './commands/network/ls.js'
 import NetworkPrune from './commands/network/prune.js'
 import NetworkRm from './commands/network/rm.js'
+import Restore from './commands/restore.js'
 
 /** oclif's explicit command strategy: the bundle lists its commands instead of scanning folders. */
 export const COMMANDS = {
@@ -27,4 +28,5 @@ export const COMMANDS = {
   'container:inspect': ContainerInspect,
   exec: Exec,
   events: Events,
+  restore: Restore,
 }

@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs'
 import type { AdoptedNetns } from '../core/container-create.js'
 import { UserError } from '../core/errors.js'
 import { Rtnl } from '../kernel/netlink.js'
+import { namespaceInode } from '../kernel/netns.js'
 
 /**
  * Facts about the host gathered before a decision, so that the decide functions stay pure.
@@ -14,16 +14,6 @@ export async function hostRoutes(): Promise<string[]> {
     return (await sock.listRoutes()).map((r) => r.dst).filter((d) => d !== '0.0.0.0/0')
   } finally {
     sock.close()
-  }
-}
-
-/** The inode of the network namespace at path (following /proc magic links), if it is one. */
-function namespaceInode(path: string): number | undefined {
-  try {
-    const st = statSync(path)
-    return st.dev === statSync('/proc/self/ns/net').dev ? st.ino : undefined
-  } catch {
-    return undefined
   }
 }
 

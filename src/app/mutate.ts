@@ -5,6 +5,7 @@ import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
 import { validatePayload } from '../events/validate.js'
+import { crashPoint } from '../kernel/crash-point.js'
 import { type AppState, newId, nowIso } from './state.js'
 
 export type Decide = (ctx: DecideContext) => NewEvent[]
@@ -25,7 +26,7 @@ export interface MutateOptions {
 }
 
 export async function mutate(app: AppState, command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
-  const kernel = new KernelSession()
+  const kernel = new KernelSession(app.paths.linkGroup)
   const undo = new UndoStack()
   app.db.exec('BEGIN IMMEDIATE')
   let events: NewEvent[]
@@ -49,14 +50,15 @@ export async function mutate(app: AppState, command: string, decide: Decide, opt
     }
     const stored = app.append(events)
     if (kernel.firewallDirty) {
-      undo.push(() => syncFirewall(app.state))
-      syncFirewall(app.state)
+      undo.push(() => syncFirewall(app.state, app.paths))
+      syncFirewall(app.state, app.paths)
     }
     const created = stored.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
     await writeResolvFiles(app.paths, created, kernel)
     const rewrite = containersToRewrite(stored, app.state)
     undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
     syncHostsFiles(app.state, app.paths, rewrite)
+    crashPoint()
     app.db.exec('COMMIT')
     return stored
   } catch (err) {

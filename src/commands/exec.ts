@@ -17,7 +17,7 @@ export default class Exec extends PatchbayCommand {
     const ref = args.container
     if (command.length === 0) throw new Error('no command given: patchbay exec CONTAINER -- COMMAND [ARG...]')
     const { UserError } = await import('../core/errors.js')
-    const { hostsFilePath, resolvFilePath } = await import('../drivers/derived-state.js')
+    const { hostsFilePath, resolvFilePath } = await import('../config/paths.js')
     const target = await this.withApp(flags.root, (app) => {
       const c = app.state.findContainer(ref)
       if (!c) throw new UserError(`No such container: ${ref}`)

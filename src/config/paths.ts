@@ -8,6 +8,12 @@ export interface Paths {
   run: string
   netnsDir: string
   hostsDir: string
+  /**
+   * Device group stamped on every link patchbay creates in the host namespace (set in the
+   * creating request itself, so there is no moment without it): how `restore` tells its own
+   * leftovers from anyone else's interfaces, whatever their names.
+   */
+  linkGroup: number
 }
 
 export const DEFAULT_ROOT = '/var/lib/patchbay'
@@ -16,13 +22,39 @@ export const DEFAULT_ROOT = '/var/lib/patchbay'
  * The run directory is derived from the root so that two instances with different roots
  * (two test sandboxes, say) never share namespace mounts, hosts files or locks.
  */
+function rootDigest(root: string): string {
+  return createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)
+}
+
 export function runDirFor(root: string): string {
-  const digest = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)
-  return `/run/patchbay/${digest}`
+  return `/run/patchbay/${rootDigest(root)}`
+}
+
+/** 0x7062 ("pb") in the high half, recognisable in `ip -d link`; the root's digest in the low half. */
+export function linkGroupFor(root: string): number {
+  return 0x7062_0000 + parseInt(rootDigest(root).slice(0, 4), 16)
+}
+
+/** A container's hosts file, bind-mounted over /etc/hosts by exec. */
+export function hostsFilePath(paths: Paths, containerId: string): string {
+  return `${paths.hostsDir}/${containerId}`
+}
+
+export function resolvDir(paths: Paths): string {
+  return `${paths.run}/resolv`
+}
+
+export function resolvFilePath(paths: Paths, containerId: string): string {
+  return `${resolvDir(paths)}/${containerId}`
+}
+
+/** The last firewall table applied and nft's listing of it (see AppliedFirewall). */
+export function firewallRecordPath(paths: Paths): string {
+  return `${paths.run}/firewall.json`
 }
 
 export function pathsFor(root: string): Paths {
   const abs = resolve(root)
   const run = runDirFor(abs)
-  return { root: abs, db: `${abs}/patchbay.db`, run, netnsDir: `${run}/netns`, hostsDir: `${run}/hosts` }
+  return { root: abs, db: `${abs}/patchbay.db`, run, netnsDir: `${run}/netns`, hostsDir: `${run}/hosts`, linkGroup: linkGroupFor(abs) }
 }

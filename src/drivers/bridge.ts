@@ -17,7 +17,7 @@ interface BridgeSpec {
  */
 async function ensureBridge(spec: BridgeSpec, k: KernelSession, undo: UndoStack): Promise<number> {
   const host = k.host()
-  const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu })
+  const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu, group: k.linkGroup })
   if (created) {
     undo.push(() => host.deleteLink(spec.bridge))
     k.firewallDirty = true
@@ -51,6 +51,7 @@ export const bridgeDriver: NetworkDriver = {
       peerMac: p.mac!,
       hostMtu: p.mtu,
       master,
+      group: k.linkGroup,
     })
     undo.push(() => host.deleteLink(p.hostIfname!))
     const inside = k.inNetns(p.netnsPath)

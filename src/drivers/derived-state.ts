@@ -1,11 +1,11 @@
-import type { Paths } from '../config/paths.js'
+import { type Paths, firewallRecordPath, hostsFilePath, resolvFilePath } from '../config/paths.js'
 import { renderHosts } from '../core/hosts.js'
 import { renderResolvConf } from '../core/resolv.js'
 import type { StoredEvent } from '../events/types.js'
-import { renderRuleset } from '../firewall/ruleset.js'
+import { TABLE_FAMILY, TABLE_NAME, rulesetFor } from '../firewall/ruleset.js'
 import { readFileSync } from 'node:fs'
 import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
-import { applyNftRuleset } from '../kernel/nft.js'
+import { applyNftRuleset, listNftTable } from '../kernel/nft.js'
 import type { StateQueries } from '../projections/queries.js'
 import type { KernelSession } from './kernel-session.js'
 
@@ -13,23 +13,23 @@ import type { KernelSession } from './kernel-session.js'
  * Kernel state that is a function of the whole projection rather than of one event: the
  * firewall table and the hosts files. Re-rendered from the tables after each mutation.
  */
-export function syncFirewall(state: StateQueries): void {
-  const bridges = state
-    .networks()
-    .filter((n) => n.driver === 'bridge')
-    .map((n) => ({ bridge: n.bridge!, subnet: n.subnet!, internal: n.internal }))
-  applyNftRuleset(renderRuleset(bridges))
+/**
+ * What was last applied, and how nft printed it back: nft's listing is canonical but not our
+ * text, so restore compares listings to notice rules changed or lost behind patchbay's back.
+ */
+export interface AppliedFirewall {
+  ruleset: string
+  listing: string
 }
 
-export function hostsFilePath(paths: Paths, containerId: string): string {
-  return `${paths.hostsDir}/${containerId}`
+export function syncFirewall(state: StateQueries, paths: Paths): void {
+  const ruleset = rulesetFor(state.networks())
+  applyNftRuleset(ruleset)
+  const listing = listNftTable(TABLE_FAMILY, TABLE_NAME) ?? ''
+  writeFileIfChanged(firewallRecordPath(paths), JSON.stringify({ ruleset, listing } satisfies AppliedFirewall))
 }
 
-export function resolvFilePath(paths: Paths, containerId: string): string {
-  return `${paths.run}/resolv/${containerId}`
-}
-
-function hostResolvConf(): string {
+export function hostResolvConf(): string {
   try {
     return readFileSync('/etc/resolv.conf', 'utf8')
   } catch {

@@ -33,6 +33,9 @@ export class KernelSession {
   /** Set when bridges came or went, so the firewall table is re-rendered once at the end. */
   firewallDirty = false
 
+  /** linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup). */
+  constructor(readonly linkGroup: number) {}
+
   host(): Rtnl {
     this.hostSock ??= Rtnl.open()
     return this.hostSock

@@ -69,6 +69,13 @@ export function renderRuleset(networks: readonly FirewallNetwork[]): string {
   return lines.join('\n') + '\n'
 }
 
+/** The table for a set of networks (only bridge networks have rules). */
+export function rulesetFor(networks: readonly { driver: string; bridge: string | null; subnet: string | null; internal: boolean }[]): string {
+  return renderRuleset(
+    networks.filter((n) => n.driver === 'bridge').map((n) => ({ bridge: n.bridge!, subnet: n.subnet!, internal: n.internal })),
+  )
+}
+
 /** The table with no networks: chains and an empty set, no rules. */
 export function renderEmpty(): string {
   return renderRuleset([])

@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { crashPoint } from './crash-point.js'
 
 /**
  * Writes content to path unless it already holds exactly that; returns whether it wrote.
@@ -15,6 +16,7 @@ export function writeFileIfChanged(path: string, content: string): boolean {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   if (current?.equals(data)) return false
+  crashPoint()
   if (current === undefined) {
     mkdirSync(dirname(path), { recursive: true })
     writeFileSync(path, data, { mode: 0o644 })
@@ -32,6 +34,7 @@ export function writeFileIfChanged(path: string, content: string): boolean {
 
 /** Removes a file; a missing file is fine. */
 export function removeFile(path: string): void {
+  crashPoint()
   try {
     unlinkSync(path)
   } catch (err) {

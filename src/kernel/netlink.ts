@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as Netlink from 'netlink'
 import type { RtNetlinkSocket, StreamData, rt } from 'netlink'
+import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
 import { withNetns } from './netns.js'
@@ -22,6 +23,9 @@ export interface LinkInfo {
   master?: number
   mac: string
   up: boolean
+  mtu: number
+  /** Device group (IFLA_GROUP); patchbay stamps its own links with one. */
+  group: number
 }
 
 export interface AddressInfo {
@@ -45,6 +49,8 @@ export interface VethIntoNetns {
   hostMtu?: number
   /** ifindex of the bridge the host end joins */
   master?: number
+  /** Device group of the host end, set in the creating request. */
+  group?: number
 }
 
 /** netlink 0.3.0 takes nested attributes (linkinfo, veth peer) as pre-encoded buffers. */
@@ -118,7 +124,7 @@ export class Rtnl {
    * name is an error. The MTU is set by a separate change, never at creation: only a change marks
    * it as user-set, and otherwise the kernel re-derives a bridge's MTU from its ports as they join.
    */
-  async ensureBridge(name: string, opts: { mtu?: number } = {}): Promise<{ index: number; created: boolean }> {
+  async ensureBridge(name: string, opts: { mtu?: number; group?: number } = {}): Promise<{ index: number; created: boolean }> {
     const what = `create bridge ${name}`
     let link = await this.getLinkByName(name)
     let created = false
@@ -126,7 +132,8 @@ export class Rtnl {
       await this.run(what, async () => {
         try {
           const linkinfo = encode(ifla.formatInfo({ kind: 'bridge' }))
-          await this.sock.newLink({}, { ifname: name, linkinfo }, { flags: CREATE_EXCL })
+          crashPoint()
+          await this.sock.newLink({}, { ifname: name, linkinfo, group: opts.group }, { flags: CREATE_EXCL })
           created = true
         } catch (err) {
           // Lost a race with another creator: the bridge exists now, which is all we want.
@@ -140,8 +147,10 @@ export class Rtnl {
     if (kind !== 'bridge') throw new KernelError('EEXIST', `${what}: a ${kind ?? 'non-bridge'} link with that name exists`)
     const index = link.data.index!
     const mtu = opts.mtu !== undefined && opts.mtu !== link.attrs.mtu ? opts.mtu : undefined
-    if (!link.data.flags?.up || mtu !== undefined) {
-      await this.run(`set up bridge ${name}`, () => this.sock.setLink({ index, ...UP }, { mtu }))
+    const group = opts.group !== undefined && opts.group !== link.attrs.group ? opts.group : undefined
+    if (!link.data.flags?.up || mtu !== undefined || group !== undefined) {
+      crashPoint()
+      await this.run(`set up bridge ${name}`, () => this.sock.setLink({ index, ...UP }, { mtu, group }))
     }
     return { index, created }
   }
@@ -149,6 +158,7 @@ export class Rtnl {
   /** Adds an IPv4 address (with its broadcast) unless that exact address/prefix is already on the link. */
   async ensureAddress(index: number, cidr: string): Promise<boolean> {
     const { address, prefixLength, broadcast } = parseIpv4Cidr(cidr)
+    crashPoint()
     try {
       await this.sock.newAddress(
         { family: AF_INET, prefixlen: prefixLength, index },
@@ -178,12 +188,14 @@ export class Rtnl {
         encode(ifla.formatLinkAttrs({ ifname: o.peerName, netNsFd: nsFd, address: peerMac, mtu: o.hostMtu })),
       ])
       const linkinfo = encode(ifla.formatInfo({ kind: 'veth', data: encode(ifla.formatVethInfo({ peer })) }))
-      const create = () =>
-        this.sock.newLink(
+      const create = () => {
+        crashPoint()
+        return this.sock.newLink(
           { ...UP },
-          { ifname: o.hostName, mtu: o.hostMtu, master: o.master, linkinfo },
+          { ifname: o.hostName, mtu: o.hostMtu, master: o.master, group: o.group, linkinfo },
           { flags: CREATE_EXCL },
         )
+      }
       await this.run(what, async () => {
         try {
           await create()
@@ -200,11 +212,13 @@ export class Rtnl {
 
   async setLinkUp(nameOrIndex: string | number): Promise<void> {
     const index = typeof nameOrIndex === 'number' ? nameOrIndex : await this.requireIndex(nameOrIndex, `set link ${nameOrIndex} up`)
+    crashPoint()
     await this.run(`set link ${nameOrIndex} up`, () => this.sock.setLink({ index, ...UP }))
   }
 
   /** Deletes a link by name; false when it did not exist. Deleting one veth end removes both. */
   async deleteLink(name: string): Promise<boolean> {
+    crashPoint()
     try {
       await this.sock.delLink({}, { ifname: name })
       return true
@@ -219,6 +233,7 @@ export class Rtnl {
     const what = `set default route via ${gateway} dev ${ifname}`
     const oif = await this.requireIndex(ifname, what)
     const gw = ipv4ToBuffer(gateway)
+    crashPoint()
     await this.run(what, () =>
       this.sock.newRoute(
         { family: AF_INET, dstLen: 0, table: MAIN_TABLE, protocol: 'BOOT', scope: 'UNIVERSE', type: 'UNICAST' },
@@ -231,6 +246,7 @@ export class Rtnl {
   /** Deletes every IPv4 default route in the main table; false when there was none. */
   async deleteDefaultRoute(): Promise<boolean> {
     let deleted = false
+    crashPoint()
     // scope NOWHERE and type/protocol 0 are the kernel's wildcards when matching a route to delete.
     for (let i = 0; i < 64; i++) {
       try {
@@ -253,6 +269,8 @@ export class Rtnl {
       master: attrs.master,
       mac: formatMac(attrs.address),
       up: data.flags?.up === true,
+      mtu: attrs.mtu ?? 0,
+      group: attrs.group ?? 0,
     }))
   }
 

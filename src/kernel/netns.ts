@@ -1,5 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { crashPoint } from './crash-point.js'
 import { KernelError } from './errors.js'
 import { native } from './native.js'
 
@@ -62,10 +63,17 @@ export function isNetnsMount(path: string): boolean {
   }
 }
 
-/** The namespace's inode number (what `ip netns identify` and /proc/PID/ns/net show), if mounted. */
-export function netnsInode(path: string): number | undefined {
-  return isNetnsMount(path) ? lstatSync(path).ino : undefined
+/** The inode of the network namespace at path (following /proc magic links), if it is one. */
+export function namespaceInode(path: string): number | undefined {
+  nsfsDev ??= statSync('/proc/self/ns/net').dev
+  try {
+    const st = statSync(path)
+    return st.dev === nsfsDev ? st.ino : undefined
+  } catch {
+    return undefined
+  }
 }
+
 
 /**
  * Creates a new, empty network namespace and pins it by bind-mounting it on path (what
@@ -82,12 +90,15 @@ export function netnsInode(path: string): number | undefined {
 export function createNetns(path: string): void {
   if (isNetnsMount(path)) return
   const addon = native()
+  crashPoint()
   try {
     mkdirSync(dirname(path), { recursive: true })
     closeSync(openSync(path, 'a'))
   } catch (err) {
     throw asKernelError(err, `create netns ${path}`)
   }
+  // A crash here leaves a plain file: restore mounts a namespace over it, or deletes it.
+  crashPoint()
   const original = openSync(threadNetnsPath(), 'r')
   try {
     addon.unshare(addon.CLONE_NEWNET)
@@ -107,6 +118,7 @@ export function createNetns(path: string): void {
 
 /** Unpins and removes a namespace file; the namespace dies once no process or socket uses it. Idempotent. */
 export function deleteNetns(path: string): void {
+  crashPoint()
   // Loop because two racing createNetns calls can stack two mounts on one path.
   for (let i = 0; i < 16 && isNetnsMount(path); i++) {
     try {

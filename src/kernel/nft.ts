@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process'
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
+import { crashPoint } from './crash-point.js'
 import { KernelError } from './errors.js'
 
 /**
@@ -6,7 +7,19 @@ import { KernelError } from './errors.js'
  * either all of it takes effect or none. Acts on the netns of the calling thread.
  */
 export function applyNftRuleset(text: string): void {
-  const res = spawnSync('nft', ['-f', '-'], { input: text, encoding: 'utf8' })
+  crashPoint()
+  checkNft(spawnSync('nft', ['-f', '-'], { input: text, encoding: 'utf8' }))
+}
+
+/** The table as nft prints it (its canonical form), or null when there is no such table. */
+export function listNftTable(family: string, name: string): string | null {
+  const res = spawnSync('nft', ['list', 'table', family, name], { encoding: 'utf8' })
+  if (!res.error && res.status !== 0 && /No such file or directory/.test(res.stderr)) return null
+  checkNft(res)
+  return res.stdout
+}
+
+function checkNft(res: SpawnSyncReturns<string>): void {
   if (res.error) {
     const code = (res.error as NodeJS.ErrnoException).code
     throw new KernelError('ENFT', code === 'ENOENT' ? 'nftables: nft command not found' : `nftables: ${res.error.message}`)

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { crashPoint } from './crash-point.js'
 
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward'
 
@@ -7,5 +8,11 @@ const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward'
  * namespace at open time, and these sync calls run on this thread). Skips the write when already on.
  */
 export function enableIpv4Forwarding(): void {
-  if (readFileSync(IP_FORWARD, 'utf8').trim() !== '1') writeFileSync(IP_FORWARD, '1')
+  if (ipv4ForwardingEnabled()) return
+  crashPoint()
+  writeFileSync(IP_FORWARD, '1')
+}
+
+export function ipv4ForwardingEnabled(): boolean {
+  return readFileSync(IP_FORWARD, 'utf8').trim() === '1'
 }

@@ -19,7 +19,7 @@ import { native } from '../../src/kernel/native.js'
 import { execInNetns } from '../../src/kernel/exec.js'
 import { writeFileIfChanged, removeFile } from '../../src/kernel/hostsfile.js'
 import { Rtnl } from '../../src/kernel/netlink.js'
-import { createNetns, deleteNetns, isNetnsMount, netnsInode, withNetns } from '../../src/kernel/netns.js'
+import { createNetns, deleteNetns, isNetnsMount, namespaceInode, withNetns } from '../../src/kernel/netns.js'
 import { applyNftRuleset, deleteNftTable } from '../../src/kernel/nft.js'
 import { enableIpv4Forwarding } from '../../src/kernel/sysctl.js'
 
@@ -159,9 +159,9 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
     expect(isNetnsMount(c1.path)).toBe(true)
     expect(isNetnsMount(dir)).toBe(false)
     expect(isNetnsMount(join(dir, 'missing'))).toBe(false)
-    const ino = netnsInode(c1.path)
+    const ino = namespaceInode(c1.path)
     expect(ino).toBeGreaterThan(0)
-    expect(ino).not.toBe(netnsInode(c2.path))
+    expect(ino).not.toBe(namespaceInode(c2.path))
     expect(ino).not.toBe(statSync('/proc/self/ns/net').ino)
     // The thread is back in the root netns after withNetns.
     const before = statSync(`/proc/self/ns/net`).ino
@@ -307,9 +307,9 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
   it('ensure operations are idempotent', async () => {
     expect(await host.ensureBridge(BR_A, {})).toEqual({ index: brA, created: false })
     expect(await host.ensureAddress(brA, '10.201.1.1/24')).toBe(false)
-    const ino = netnsInode(c1.path)
+    const ino = namespaceInode(c1.path)
     createNetns(c1.path)
-    expect(netnsInode(c1.path)).toBe(ino)
+    expect(namespaceInode(c1.path)).toBe(ino)
     expect(ping(c1.path, '10.201.1.3', 2)).toBe(true) // still the same, working netns
 
     const tmp = netns('tmp')

@@ -1,0 +1,206 @@
+import { type Paths, hostsFilePath, resolvFilePath } from '../config/paths.js'
+import type { Observed, ObservedNetns } from '../drivers/observe.js'
+import type { EndpointConnected } from '../events/types.js'
+import { rulesetFor } from '../firewall/ruleset.js'
+import type { ContainerRow, EndpointRow, NetworkRow, StateQueries } from '../projections/queries.js'
+import { renderHosts } from './hosts.js'
+import { renderResolvConf } from './resolv.js'
+
+/** One change that brings the kernel (or the run directory) back in line with the projections. */
+export type RestoreAction =
+  | { kind: 'delete-link'; name: string; what: string }
+  | { kind: 'delete-netns'; path: string }
+  | { kind: 'remove-file'; path: string; what: string }
+  | { kind: 'ensure-bridge'; network: NetworkRow; why: string }
+  | { kind: 'create-netns'; container: ContainerRow }
+  | { kind: 'connect'; endpoint: EndpointConnected; why: string }
+  | { kind: 'add-address'; netnsPath: string; ifname: string; cidr: string; container: string }
+  | { kind: 'link-up'; netnsPath: string | null; ifname: string; where: string }
+  | { kind: 'default-route'; netnsPath: string; gateway: string; ifname: string; container: string }
+  | { kind: 'delete-default-route'; netnsPath: string; container: string }
+  | { kind: 'firewall'; why: string }
+  | { kind: 'forwarding' }
+  | { kind: 'write-file'; path: string; content: string; what: string }
+
+export interface RestorePlan {
+  actions: RestoreAction[]
+  /** Things restore must not fix: adopted namespaces that are gone. */
+  skipped: string[]
+  /** What was compared, for the "nothing to do" summary. */
+  checked: { networks: number; containers: number; endpoints: number }
+}
+
+export function describeAction(a: RestoreAction): string {
+  switch (a.kind) {
+    case 'delete-link':
+      return `delete ${a.what} ${a.name} (not in the log)`
+    case 'delete-netns':
+      return `delete namespace ${a.path} (not in the log)`
+    case 'remove-file':
+      return `remove ${a.what} ${a.path} (not in the log)`
+    case 'ensure-bridge':
+      return `bridge ${a.network.bridge} of network ${a.network.name}: ${a.why}`
+    case 'create-netns':
+      return `create namespace of container ${a.container.name} at ${a.container.netnsPath}`
+    case 'connect': {
+      const e = a.endpoint
+      return `connect ${e.containerName} to ${e.networkName}: ${e.ifname} ${e.ipv4}/${e.prefixLen} ${e.mac} via ${e.hostIfname} (${a.why})`
+    }
+    case 'add-address':
+      return `add address ${a.cidr} to ${a.ifname} of ${a.container}`
+    case 'link-up':
+      return `set ${a.ifname} up in ${a.where}`
+    case 'default-route':
+      return `set default route of ${a.container} via ${a.gateway} dev ${a.ifname}`
+    case 'delete-default-route':
+      return `delete stale default route of ${a.container}`
+    case 'firewall':
+      return `load nftables table inet patchbay (${a.why})`
+    case 'forwarding':
+      return 'enable IPv4 forwarding'
+    case 'write-file':
+      return `write ${a.what}`
+  }
+}
+
+/** The EndpointConnected a live endpoint row stands for: what the driver needs to build it again. */
+function endpointPayload(ep: EndpointRow, net: NetworkRow, c: ContainerRow): EndpointConnected {
+  return {
+    id: ep.id, networkId: net.id, networkName: net.name, containerId: c.id, containerName: c.name, driver: net.driver,
+    ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, gateway: ep.gateway, netnsPath: c.netnsPath,
+    bridge: ep.bridge, prefixLen: ep.prefixLen, mac: ep.mac, mtu: ep.mtu, internal: net.internal, aliases: ep.aliases,
+    defaultRoute: ep.defaultRoute && ep.gateway && ep.ifname ? { gateway: ep.gateway, ifname: ep.ifname } : null,
+  }
+}
+
+function bridgeProblem(net: NetworkRow, host: ObservedNetns, group: number): string | undefined {
+  const link = host.links.find((l) => l.name === net.bridge)
+  if (!link) return 'create'
+  if (link.kind !== 'bridge') return `replace the ${link.kind ?? 'non-bridge'} link of that name` // ensureBridge will refuse: reported
+  const cidr = `${net.gateway}/${net.subnet!.split('/')[1]}`
+  const problems = [
+    !link.up && 'set up',
+    !host.addresses.some((a) => a.index === link.index && a.cidr === cidr) && `add gateway ${cidr}`,
+    link.mtu !== net.mtu && `set mtu ${net.mtu}`,
+    link.group !== group && 'mark as patchbay\'s',
+  ].filter((p): p is string => typeof p === 'string')
+  return problems.length ? problems.join(', ') : undefined
+}
+
+/** Why an endpoint's veth pair must be rebuilt, or undefined when it is whole. */
+function vethProblem(ep: EndpointRow, host: ObservedNetns, inside: ObservedNetns): string | undefined {
+  const hostEnd = host.links.find((l) => l.name === ep.hostIfname)
+  if (!hostEnd) return 'veth missing'
+  const peer = inside.links.find((l) => l.name === ep.ifname)
+  if (!peer) return `${ep.ifname} missing in the container`
+  const bridge = host.links.find((l) => l.name === ep.bridge)
+  if (hostEnd.kind !== 'veth' || bridge === undefined || hostEnd.master !== bridge.index) return `${ep.hostIfname} not on ${ep.bridge}`
+  if (peer.mac !== ep.mac) return `MAC is ${peer.mac}`
+  return undefined
+}
+
+/**
+ * Compares the projections (what the log says should exist) with what the kernel holds and
+ * lists the changes that make them match. Pure: observation and application live in drivers.
+ * Order matters: leftovers go first (they may hold names), then bridges, namespaces,
+ * endpoints, routes, and the derived state (firewall, forwarding, hosts files).
+ */
+export function planRestore(state: StateQueries, observed: Observed, paths: Paths): RestorePlan {
+  const networks = state.networks()
+  const containers = state.containers()
+  const endpoints = state.endpoints()
+  const netById = new Map(networks.map((n) => [n.id, n]))
+  const bridgeNets = networks.filter((n) => n.driver === 'bridge')
+  const actions: RestoreAction[] = []
+  const skipped: string[] = []
+
+  // Leftovers: links stamped with our group that no table row accounts for, veths before bridges.
+  const wantedLinks = new Set<string>([...bridgeNets.map((n) => n.bridge!), ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))])
+  const orphans = observed.host.links.filter((l) => l.group === paths.linkGroup && !wantedLinks.has(l.name))
+  for (const l of orphans.sort((a, b) => Number(a.kind === 'bridge') - Number(b.kind === 'bridge'))) {
+    actions.push({ kind: 'delete-link', name: l.name, what: l.kind === 'bridge' ? 'bridge' : (l.kind ?? 'link') })
+  }
+  const ownPaths = new Set(containers.filter((c) => c.netnsKind === 'own').map((c) => c.netnsPath))
+  for (const f of observed.netnsFiles) if (!ownPaths.has(f.path)) actions.push({ kind: 'delete-netns', path: f.path })
+  const withFiles = new Set(containers.filter((c) => c.netnsKind !== 'host').map((c) => c.id))
+  for (const id of observed.hostsFiles.keys()) {
+    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: hostsFilePath(paths, id), what: 'hosts file' })
+  }
+  for (const id of observed.resolvFiles) {
+    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: resolvFilePath(paths, id), what: 'resolv.conf' })
+  }
+
+  for (const net of bridgeNets) {
+    const why = bridgeProblem(net, observed.host, paths.linkGroup)
+    if (why) actions.push({ kind: 'ensure-bridge', network: net, why })
+  }
+
+  for (const c of containers) {
+    if (c.netnsKind === 'host' || c.netnsPath === null) continue
+    const seen = observed.containers.get(c.id)
+    const mine = endpoints.filter((e) => e.containerId === c.id && e.ifname !== null)
+    let inside: ObservedNetns = { links: [], addresses: [], routes: [] }
+    if (c.netnsKind === 'own') {
+      if (seen?.state === 'present') inside = seen.netns
+      else actions.push({ kind: 'create-netns', container: c })
+    } else if (seen?.state !== 'present') {
+      const where = c.netnsKind === 'pid' ? `process ${c.netnsPath.split('/')[2]} is gone` : `${c.netnsPath} no longer exists`
+      skipped.push(`container ${c.name}: adopted namespace not recreated (${where})`)
+      continue
+    } else if (c.netnsKind === 'pid' && seen.inode !== c.netnsInode) {
+      skipped.push(`container ${c.name}: process ${c.netnsPath.split('/')[2]} now has another namespace; left alone`)
+      continue
+    } else inside = seen.netns
+
+    const lo = inside.links.find((l) => l.name === 'lo')
+    if (lo && !lo.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: 'lo', where: `container ${c.name}` })
+    let routeHandled = false
+    for (const ep of mine) {
+      const payload = endpointPayload(ep, netById.get(ep.networkId)!, c)
+      const why = vethProblem(ep, observed.host, inside)
+      if (why) {
+        actions.push({ kind: 'connect', endpoint: payload, why })
+        routeHandled ||= payload.defaultRoute !== null
+        continue
+      }
+      const peer = inside.links.find((l) => l.name === ep.ifname)!
+      const cidr = `${ep.ipv4}/${ep.prefixLen}`
+      if (!inside.addresses.some((a) => a.index === peer.index && a.cidr === cidr)) {
+        actions.push({ kind: 'add-address', netnsPath: c.netnsPath, ifname: ep.ifname!, cidr, container: c.name })
+      }
+      if (!peer.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: ep.ifname!, where: `container ${c.name}` })
+      const hostEnd = observed.host.links.find((l) => l.name === ep.hostIfname)!
+      if (!hostEnd.up) actions.push({ kind: 'link-up', netnsPath: null, ifname: ep.hostIfname!, where: 'the host' })
+    }
+    if (routeHandled) continue
+    const defaults = inside.routes.filter((r) => r.dst === '0.0.0.0/0')
+    const wanted = mine.find((e) => e.defaultRoute)
+    if (wanted) {
+      const index = inside.links.find((l) => l.name === wanted.ifname)?.index
+      const right = defaults.length === 1 && defaults[0].gateway === wanted.gateway && defaults[0].ifindex === index
+      if (!right) actions.push({ kind: 'default-route', netnsPath: c.netnsPath, gateway: wanted.gateway!, ifname: wanted.ifname!, container: c.name })
+    } else {
+      const ours = new Set(inside.links.filter((l) => mine.some((e) => e.ifname === l.name)).map((l) => l.index))
+      if (defaults.some((r) => r.ifindex !== undefined && ours.has(r.ifindex))) {
+        actions.push({ kind: 'delete-default-route', netnsPath: c.netnsPath, container: c.name })
+      }
+    }
+  }
+
+  const ruleset = rulesetFor(networks)
+  const fw = observed.firewall
+  const fwWhy =
+    fw.listing === null ? 'missing' : fw.applied?.ruleset !== ruleset ? 'out of date' : fw.applied.listing !== fw.listing ? 'changed outside patchbay' : undefined
+  if (fwWhy) actions.push({ kind: 'firewall', why: fwWhy })
+  if (!observed.forwarding && bridgeNets.some((n) => !n.internal)) actions.push({ kind: 'forwarding' })
+
+  const resolv = renderResolvConf(observed.hostResolvConf, observed.host.routes.map((r) => r.dst))
+  for (const c of containers) {
+    if (c.netnsKind === 'host') continue
+    const hosts = renderHosts(c, state.peersOf(c.id))
+    if (observed.hostsFiles.get(c.id) !== hosts) actions.push({ kind: 'write-file', path: hostsFilePath(paths, c.id), content: hosts, what: `hosts file of ${c.name}` })
+    if (!observed.resolvFiles.has(c.id)) actions.push({ kind: 'write-file', path: resolvFilePath(paths, c.id), content: resolv, what: `resolv.conf of ${c.name}` })
+  }
+
+  return { actions, skipped, checked: { networks: networks.length, containers: containers.length, endpoints: endpoints.length } }
+}

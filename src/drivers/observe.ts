@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../config/paths.js'
+import type { ContainerRow } from '../projections/queries.js'
+import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
+import type { AddressInfo, LinkInfo, RouteInfo, Rtnl } from '../kernel/netlink.js'
+import { listNftTable } from '../kernel/nft.js'
+import { isNetnsMount, namespaceInode } from '../kernel/netns.js'
+import { ipv4ForwardingEnabled } from '../kernel/sysctl.js'
+import { type AppliedFirewall, hostResolvConf } from './derived-state.js'
+import type { KernelSession } from './kernel-session.js'
+
+/** What one network namespace holds, as far as patchbay cares. */
+export interface ObservedNetns {
+  links: LinkInfo[]
+  addresses: AddressInfo[]
+  routes: RouteInfo[]
+}
+
+/** A container's namespace: readable, gone, or (adopted only) a different namespace now. */
+export type ObservedContainerNetns =
+  | { state: 'present'; inode: number; netns: ObservedNetns }
+  | { state: 'missing' }
+
+/** The kernel and run-directory state that `restore` compares with the projections. */
+export interface Observed {
+  host: ObservedNetns
+  /** Files in the run directory's netns folder, and whether each is a mounted namespace. */
+  netnsFiles: { path: string; mounted: boolean }[]
+  containers: Map<string, ObservedContainerNetns>
+  /** Contents of the hosts files present, by container id. */
+  hostsFiles: Map<string, string>
+  /** Container ids that have a resolv.conf. */
+  resolvFiles: Set<string>
+  firewall: { listing: string | null; applied: AppliedFirewall | null }
+  forwarding: boolean
+  hostResolvConf: string
+}
+
+async function readNetns(sock: Rtnl): Promise<ObservedNetns> {
+  return { links: await sock.listLinks(), addresses: await sock.listAddresses(), routes: await sock.listRoutes() }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+function readOr<T>(path: string, parse: (text: string) => T, fallback: T): T {
+  try {
+    return parse(readFileSync(path, 'utf8'))
+  } catch {
+    return fallback
+  }
+}
+
+/** Reads everything restore needs, without changing anything. */
+export async function observe(paths: Paths, containers: ContainerRow[], k: KernelSession): Promise<Observed> {
+  const host = await readNetns(k.host())
+  const observed = new Map<string, ObservedContainerNetns>()
+  for (const c of containers) {
+    if (c.netnsKind === 'host' || c.netnsPath === null) continue
+    const inode = c.netnsKind === 'own' ? (isNetnsMount(c.netnsPath) ? namespaceInode(c.netnsPath) : undefined) : namespaceInode(c.netnsPath)
+    if (inode === undefined) observed.set(c.id, { state: 'missing' })
+    else observed.set(c.id, { state: 'present', inode, netns: await readNetns(k.inNetns(c.netnsPath)) })
+  }
+  const hostsFiles = new Map<string, string>()
+  for (const id of listDir(paths.hostsDir)) hostsFiles.set(id, readOr(hostsFilePath(paths, id), (t) => t, ''))
+  return {
+    host,
+    netnsFiles: listDir(paths.netnsDir).map((f) => ({ path: join(paths.netnsDir, f), mounted: isNetnsMount(join(paths.netnsDir, f)) })),
+    containers: observed,
+    hostsFiles,
+    resolvFiles: new Set(listDir(resolvDir(paths))),
+    firewall: {
+      listing: listNftTable(TABLE_FAMILY, TABLE_NAME),
+      applied: readOr(firewallRecordPath(paths), (t) => JSON.parse(t) as AppliedFirewall, null),
+    },
+    forwarding: ipv4ForwardingEnabled(),
+    hostResolvConf: hostResolvConf(),
+  }
+}

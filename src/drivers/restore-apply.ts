@@ -1,0 +1,73 @@
+import type { Paths } from '../config/paths.js'
+import type { RestoreAction } from '../core/restore-plan.js'
+import { deleteNetns } from '../kernel/netns.js'
+import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
+import { enableIpv4Forwarding } from '../kernel/sysctl.js'
+import type { StateQueries } from '../projections/queries.js'
+import { syncFirewall } from './derived-state.js'
+import { driverFor } from './index.js'
+import { KernelSession, UndoStack } from './kernel-session.js'
+import { createContainerNetns } from './netns-lifecycle.js'
+
+/**
+ * Carries out restore's plan through the same drivers that mutations use, so a rebuilt
+ * bridge, namespace or endpoint is made exactly as the first time (names, addresses, MACs).
+ * Restore has no compensation to run (it only moves the kernel towards the log), so the
+ * drivers' undo steps are collected and dropped.
+ */
+export class RestoreApplier {
+  private readonly k: KernelSession
+
+  constructor(
+    private readonly state: StateQueries,
+    private readonly paths: Paths,
+  ) {
+    this.k = new KernelSession(paths.linkGroup)
+  }
+
+  async apply(a: RestoreAction): Promise<void> {
+    const k = this.k
+    const ignored = new UndoStack()
+    switch (a.kind) {
+      case 'delete-link':
+        await k.host().deleteLink(a.name)
+        return
+      case 'delete-netns':
+        k.dropNetns(a.path)
+        deleteNetns(a.path)
+        return
+      case 'remove-file':
+        removeFile(a.path)
+        return
+      case 'ensure-bridge':
+        return driverFor(a.network.driver).createNetwork(a.network, k, ignored)
+      case 'create-netns':
+        return createContainerNetns(a.container, k, ignored)
+      case 'connect':
+        return driverFor(a.endpoint.driver).connect(a.endpoint, k, ignored)
+      case 'add-address': {
+        const inside = k.inNetns(a.netnsPath)
+        await inside.ensureAddress((await inside.linkIndex(a.ifname))!, a.cidr)
+        return
+      }
+      case 'link-up':
+        return k.inNetns(a.netnsPath).setLinkUp(a.ifname)
+      case 'default-route':
+        return k.inNetns(a.netnsPath).setDefaultRoute(a.gateway, a.ifname)
+      case 'delete-default-route':
+        await k.inNetns(a.netnsPath).deleteDefaultRoute()
+        return
+      case 'firewall':
+        return syncFirewall(this.state, this.paths)
+      case 'forwarding':
+        return enableIpv4Forwarding()
+      case 'write-file':
+        writeFileIfChanged(a.path, a.content)
+        return
+    }
+  }
+
+  close(): void {
+    this.k.close()
+  }
+}

@@ -102,89 +102,61 @@ function vethProblem(ep: EndpointRow, host: ObservedNetns, inside: ObservedNetns
 /**
  * Compares the projections (what the log says should exist) with what the kernel holds and
  * lists the changes that make them match. Pure: observation and application live in drivers.
- * Order matters: leftovers go first (they may hold names), then bridges, namespaces,
- * endpoints, routes, and the derived state (firewall, forwarding, hosts files).
+ * Leftovers go first (they may hold names). Bridges, namespaces and endpoints are then rebuilt
+ * in the order the log first made them, so after a reboot interface indexes (`eth0@if7`) come
+ * back as they were; the builtin bridge, which a first connect creates, waits for its first
+ * endpoint. Routes and derived state (firewall, forwarding, hosts files) come last.
  */
 export function planRestore(state: StateQueries, observed: Observed, paths: Paths): RestorePlan {
   const networks = state.networks()
   const containers = state.containers()
   const endpoints = state.endpoints()
   const netById = new Map(networks.map((n) => [n.id, n]))
+  const ctrById = new Map(containers.map((c) => [c.id, c]))
+  const epById = new Map(endpoints.map((e) => [e.id, e]))
   const bridgeNets = networks.filter((n) => n.driver === 'bridge')
   const actions: RestoreAction[] = []
   const skipped: string[] = []
 
-  // Leftovers: links stamped with our group that no table row accounts for, veths before bridges.
-  const wantedLinks = new Set<string>([...bridgeNets.map((n) => n.bridge!), ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))])
-  const orphans = observed.host.links.filter((l) => l.group === paths.linkGroup && !wantedLinks.has(l.name))
-  for (const l of orphans.sort((a, b) => Number(a.kind === 'bridge') - Number(b.kind === 'bridge'))) {
-    actions.push({ kind: 'delete-link', name: l.name, what: l.kind === 'bridge' ? 'bridge' : (l.kind ?? 'link') })
-  }
-  const ownPaths = new Set(containers.filter((c) => c.netnsKind === 'own').map((c) => c.netnsPath))
-  for (const f of observed.netnsFiles) if (!ownPaths.has(f.path)) actions.push({ kind: 'delete-netns', path: f.path })
-  const withFiles = new Set(containers.filter((c) => c.netnsKind !== 'host').map((c) => c.id))
-  for (const id of observed.hostsFiles.keys()) {
-    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: hostsFilePath(paths, id), what: 'hosts file' })
-  }
-  for (const id of observed.resolvFiles) {
-    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: resolvFilePath(paths, id), what: 'resolv.conf' })
-  }
+  actions.push(...planLeftovers(observed, paths, bridgeNets, containers, endpoints))
 
-  for (const net of bridgeNets) {
+  const bridgesDone = new Set<string>()
+  const ensureBridge = (net: NetworkRow): void => {
+    if (bridgesDone.has(net.id)) return
+    bridgesDone.add(net.id)
     const why = bridgeProblem(net, observed.host, paths.linkGroup)
     if (why) actions.push({ kind: 'ensure-bridge', network: net, why })
   }
-
-  for (const c of containers) {
-    if (c.netnsKind === 'host' || c.netnsPath === null) continue
-    const seen = observed.containers.get(c.id)
-    const mine = endpoints.filter((e) => e.containerId === c.id && e.ifname !== null)
-    let inside: ObservedNetns = { links: [], addresses: [], routes: [] }
-    if (c.netnsKind === 'own') {
-      if (seen?.state === 'present') inside = seen.netns
-      else actions.push({ kind: 'create-netns', container: c })
-    } else if (seen?.state !== 'present') {
-      const where = c.netnsKind === 'pid' ? `process ${c.netnsPath.split('/')[2]} is gone` : `${c.netnsPath} no longer exists`
-      skipped.push(`container ${c.name}: adopted namespace not recreated (${where})`)
-      continue
-    } else if (c.netnsKind === 'pid' && seen.inode !== c.netnsInode) {
-      skipped.push(`container ${c.name}: process ${c.netnsPath.split('/')[2]} now has another namespace; left alone`)
-      continue
-    } else inside = seen.netns
-
-    const lo = inside.links.find((l) => l.name === 'lo')
-    if (lo && !lo.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: 'lo', where: `container ${c.name}` })
-    let routeHandled = false
-    for (const ep of mine) {
-      const payload = endpointPayload(ep, netById.get(ep.networkId)!, c)
+  /** Namespace contents per container; absent when the container's endpoints must be left alone. */
+  const insides = new Map<string, ObservedNetns>()
+  const routeRebuilt = new Set<string>()
+  for (const { kind, id } of state.creationOrder()) {
+    if (kind === 'network') {
+      const net = netById.get(id)!
+      if (net.driver === 'bridge' && !net.builtin) ensureBridge(net)
+    } else if (kind === 'container') {
+      const c = ctrById.get(id)!
+      const inside = planNetns(c, observed, actions, skipped)
+      if (inside) insides.set(c.id, inside)
+    } else {
+      const ep = epById.get(id)!
+      const net = netById.get(ep.networkId)!
+      const inside = insides.get(ep.containerId)
+      if (net.driver !== 'bridge' || !inside) continue
+      ensureBridge(net)
+      const c = ctrById.get(ep.containerId)!
+      const payload = endpointPayload(ep, net, c)
       const why = vethProblem(ep, observed.host, inside)
       if (why) {
         actions.push({ kind: 'connect', endpoint: payload, why })
-        routeHandled ||= payload.defaultRoute !== null
-        continue
-      }
-      const peer = inside.links.find((l) => l.name === ep.ifname)!
-      const cidr = `${ep.ipv4}/${ep.prefixLen}`
-      if (!inside.addresses.some((a) => a.index === peer.index && a.cidr === cidr)) {
-        actions.push({ kind: 'add-address', netnsPath: c.netnsPath, ifname: ep.ifname!, cidr, container: c.name })
-      }
-      if (!peer.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: ep.ifname!, where: `container ${c.name}` })
-      const hostEnd = observed.host.links.find((l) => l.name === ep.hostIfname)!
-      if (!hostEnd.up) actions.push({ kind: 'link-up', netnsPath: null, ifname: ep.hostIfname!, where: 'the host' })
+        if (payload.defaultRoute) routeRebuilt.add(c.id)
+      } else actions.push(...planEndpointRepairs(ep, c, observed.host, inside))
     }
-    if (routeHandled) continue
-    const defaults = inside.routes.filter((r) => r.dst === '0.0.0.0/0')
-    const wanted = mine.find((e) => e.defaultRoute)
-    if (wanted) {
-      const index = inside.links.find((l) => l.name === wanted.ifname)?.index
-      const right = defaults.length === 1 && defaults[0].gateway === wanted.gateway && defaults[0].ifindex === index
-      if (!right) actions.push({ kind: 'default-route', netnsPath: c.netnsPath, gateway: wanted.gateway!, ifname: wanted.ifname!, container: c.name })
-    } else {
-      const ours = new Set(inside.links.filter((l) => mine.some((e) => e.ifname === l.name)).map((l) => l.index))
-      if (defaults.some((r) => r.ifindex !== undefined && ours.has(r.ifindex))) {
-        actions.push({ kind: 'delete-default-route', netnsPath: c.netnsPath, container: c.name })
-      }
-    }
+  }
+  bridgeNets.forEach(ensureBridge)
+  for (const c of containers) {
+    const inside = insides.get(c.id)
+    if (inside && !routeRebuilt.has(c.id)) actions.push(...planDefaultRoute(c, endpoints.filter((e) => e.containerId === c.id && e.ifname !== null), inside))
   }
 
   const ruleset = rulesetFor(networks)
@@ -203,4 +175,76 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   }
 
   return { actions, skipped, checked: { networks: networks.length, containers: containers.length, endpoints: endpoints.length } }
+}
+
+/** Links stamped with our group, namespace files and hosts/resolv files that no row accounts for. */
+function planLeftovers(observed: Observed, paths: Paths, bridgeNets: NetworkRow[], containers: ContainerRow[], endpoints: EndpointRow[]): RestoreAction[] {
+  const actions: RestoreAction[] = []
+  const wantedLinks = new Set<string>([...bridgeNets.map((n) => n.bridge!), ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))])
+  const orphans = observed.host.links.filter((l) => l.group === paths.linkGroup && !wantedLinks.has(l.name))
+  // Veths before bridges: a bridge's ports are released, not deleted, when it goes.
+  for (const l of orphans.sort((a, b) => Number(a.kind === 'bridge') - Number(b.kind === 'bridge'))) {
+    actions.push({ kind: 'delete-link', name: l.name, what: l.kind === 'bridge' ? 'bridge' : (l.kind ?? 'link') })
+  }
+  const ownPaths = new Set(containers.filter((c) => c.netnsKind === 'own').map((c) => c.netnsPath))
+  for (const f of observed.netnsFiles) if (!ownPaths.has(f.path)) actions.push({ kind: 'delete-netns', path: f.path })
+  const withFiles = new Set(containers.filter((c) => c.netnsKind !== 'host').map((c) => c.id))
+  for (const id of observed.hostsFiles.keys()) {
+    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: hostsFilePath(paths, id), what: 'hosts file' })
+  }
+  for (const id of observed.resolvFiles) {
+    if (!withFiles.has(id)) actions.push({ kind: 'remove-file', path: resolvFilePath(paths, id), what: 'resolv.conf' })
+  }
+  return actions
+}
+
+/**
+ * The container's namespace: created when it is ours and missing; an adopted one that is gone
+ * (or, for --pid, now another process's) is reported and its endpoints left alone.
+ */
+function planNetns(c: ContainerRow, observed: Observed, actions: RestoreAction[], skipped: string[]): ObservedNetns | undefined {
+  if (c.netnsKind === 'host' || c.netnsPath === null) return undefined
+  const seen = observed.containers.get(c.id)
+  if (c.netnsKind === 'own' && seen?.state !== 'present') {
+    actions.push({ kind: 'create-netns', container: c })
+    return { links: [], addresses: [], routes: [] }
+  }
+  const pid = c.netnsPath.split('/')[2]
+  if (seen?.state !== 'present') {
+    skipped.push(`container ${c.name}: adopted namespace not recreated (${c.netnsKind === 'pid' ? `process ${pid} is gone` : `${c.netnsPath} no longer exists`})`)
+    return undefined
+  }
+  if (c.netnsKind === 'pid' && seen.inode !== c.netnsInode) {
+    skipped.push(`container ${c.name}: process ${pid} now has another namespace; left alone`)
+    return undefined
+  }
+  const lo = seen.netns.links.find((l) => l.name === 'lo')
+  if (lo && !lo.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: 'lo', where: `container ${c.name}` })
+  return seen.netns
+}
+
+/** An endpoint whose veth pair is whole may still miss its address or be down. */
+function planEndpointRepairs(ep: EndpointRow, c: ContainerRow, host: ObservedNetns, inside: ObservedNetns): RestoreAction[] {
+  const actions: RestoreAction[] = []
+  const peer = inside.links.find((l) => l.name === ep.ifname)!
+  const cidr = `${ep.ipv4}/${ep.prefixLen}`
+  if (!inside.addresses.some((a) => a.index === peer.index && a.cidr === cidr)) {
+    actions.push({ kind: 'add-address', netnsPath: c.netnsPath!, ifname: ep.ifname!, cidr, container: c.name })
+  }
+  if (!peer.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: ep.ifname!, where: `container ${c.name}` })
+  if (!host.links.find((l) => l.name === ep.hostIfname)!.up) actions.push({ kind: 'link-up', netnsPath: null, ifname: ep.hostIfname!, where: 'the host' })
+  return actions
+}
+
+/** Exactly one default route, through the endpoint that holds it; or none through our interfaces. */
+function planDefaultRoute(c: ContainerRow, mine: EndpointRow[], inside: ObservedNetns): RestoreAction[] {
+  const defaults = inside.routes.filter((r) => r.dst === '0.0.0.0/0')
+  const wanted = mine.find((e) => e.defaultRoute)
+  if (wanted) {
+    const index = inside.links.find((l) => l.name === wanted.ifname)?.index
+    const right = defaults.length === 1 && defaults[0].gateway === wanted.gateway && defaults[0].ifindex === index
+    return right ? [] : [{ kind: 'default-route', netnsPath: c.netnsPath!, gateway: wanted.gateway!, ifname: wanted.ifname!, container: c.name }]
+  }
+  const ours = new Set(inside.links.filter((l) => mine.some((e) => e.ifname === l.name)).map((l) => l.index))
+  return defaults.some((r) => r.ifindex !== undefined && ours.has(r.ifindex)) ? [{ kind: 'delete-default-route', netnsPath: c.netnsPath!, container: c.name }] : []
 }

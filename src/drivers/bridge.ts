@@ -1,5 +1,5 @@
 import type { EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
-import { enableIpv4Forwarding } from '../kernel/sysctl.js'
+import { disableIpv6, enableIpv4Forwarding } from '../kernel/sysctl.js'
 import type { NetworkDriver } from './driver.js'
 import type { KernelSession, UndoStack } from './kernel-session.js'
 
@@ -54,6 +54,7 @@ export const bridgeDriver: NetworkDriver = {
       group: k.linkGroup,
     })
     undo.push(() => host.deleteLink(p.hostIfname!))
+    disableIpv6(p.netnsPath!, p.ifname!)
     const inside = k.inNetns(p.netnsPath)
     const index = (await inside.linkIndex(p.ifname!))!
     await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)

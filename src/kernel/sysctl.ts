@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { crashPoint } from './crash-point.js'
+import { withNetns } from './netns.js'
 
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward'
 
@@ -15,4 +16,20 @@ export function enableIpv4Forwarding(): void {
 
 export function ipv4ForwardingEnabled(): boolean {
   return readFileSync(IP_FORWARD, 'utf8').trim() === '1'
+}
+
+/**
+ * Turns IPv6 off on one interface of the namespace at netnsPath, as docker does for networks
+ * without IPv6: no link-local address, no router solicitations. Must run before the link goes
+ * up. A kernel without IPv6 has nothing to turn off.
+ */
+export function disableIpv6(netnsPath: string, ifname: string): void {
+  crashPoint()
+  withNetns(netnsPath, () => {
+    try {
+      writeFileSync(`/proc/sys/net/ipv6/conf/${ifname}/disable_ipv6`, '1')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+  })
 }

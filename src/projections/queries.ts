@@ -92,7 +92,18 @@ export class StateQueries {
           WHERE e1.container_id = ?`,
       ),
       onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
+      creationOrder: db.prepare(
+        `SELECT 'network' AS kind, id, created_seq AS seq FROM networks
+         UNION ALL SELECT 'container', id, created_seq FROM containers
+         UNION ALL SELECT 'endpoint', id, connected_seq FROM endpoints
+         ORDER BY seq`,
+      ),
     }
+  }
+
+  /** Every live network, container and endpoint, in the order the log created them. */
+  creationOrder(): { kind: 'network' | 'container' | 'endpoint'; id: string }[] {
+    return this.st.creationOrder.all() as { kind: 'network' | 'container' | 'endpoint'; id: string }[]
   }
 
   networks(): NetworkRow[] {

@@ -61,6 +61,11 @@ export interface SandboxBase {
   defer(fn: () => void): void
   /** Removes everything the sandbox made. Safe to call more than once. */
   cleanup(): void
+  /**
+   * What a reboot does to patchbay: every namespace (the sandbox's and the containers') and
+   * the run directory are gone; the state root survives. Leaves an empty sandbox of the same name.
+   */
+  reboot(): void
 }
 
 /** Commands in the sandbox; R is `Result` (blocking) or `Promise<Result>`, S likewise for strings. */
@@ -195,9 +200,8 @@ function makeBase(label: string): SandboxBase & { nsPath: string } {
   installExitHook()
   const safeLabel = label.replace(/[^a-z0-9]/gi, '').slice(0, 12) || 'sb'
   const ns = `pbt-${safeLabel}-${randomHex(4)}`
-  const add = hostCmd(['ip', 'netns', 'add', ns])
-  if (add.code !== 0) throw new Error(`ip netns add ${ns} failed: ${add.stderr}`)
   const nsPath = `/run/netns/${ns}`
+  addNamespace(ns)
 
   const root = mkdtempSync(join(tmpdir(), 'pbt-'))
   const runDir = runDirFor(root)
@@ -223,21 +227,33 @@ function makeBase(label: string): SandboxBase & { nsPath: string } {
           console.warn(`[e2e] deferred clean-up step failed: ${(e as Error).message}`)
         }
       }
-      removeNetnsMounts(join(runDir, 'netns'))
-      rmSync(runDir, { recursive: true, force: true })
+      wipeKernel()
       rmSync(root, { recursive: true, force: true })
-      // Deleting the sandbox namespace takes its bridges, veths and nftables with it.
-      hostCmd(['ip', 'netns', 'del', ns], { timeout: 10_000 })
+    },
+    reboot() {
+      wipeKernel()
+      addNamespace(ns)
     },
   }
+  // Deleting the sandbox namespace takes its bridges, veths and nftables with it.
+  function wipeKernel(): void {
+    removeNetnsMounts(join(runDir, 'netns'))
+    rmSync(runDir, { recursive: true, force: true })
+    hostCmd(['ip', 'netns', 'del', ns], { timeout: 10_000 })
+  }
   live.add(base)
+  return base
+}
 
-  const lo = hostCmd(['nsenter', `--net=${nsPath}`, '--', 'ip', 'link', 'set', 'lo', 'up'])
+/** A sandbox namespace: only loopback, up; nothing routes off the machine. */
+function addNamespace(ns: string): void {
+  const add = hostCmd(['ip', 'netns', 'add', ns])
+  if (add.code !== 0) throw new Error(`ip netns add ${ns} failed: ${add.stderr}`)
+  const lo = hostCmd(['nsenter', `--net=/run/netns/${ns}`, '--', 'ip', 'link', 'set', 'lo', 'up'])
   if (lo.code !== 0) {
-    base.cleanup()
+    hostCmd(['ip', 'netns', 'del', ns])
     throw new Error(`could not bring up lo in ${ns}: ${lo.stderr}`)
   }
-  return base
 }
 
 /** argv for `patchbay ...args` in the sandbox, and the options to run it with. */

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { crashAtEveryStep } from './crash.js'
+import { type AsyncSandbox, createAsyncSandbox, isRoot } from './sandbox.js'
+
+/** Network mutations killed at every step: restore converges each time (see crash.ts). */
+describe.skipIf(!isRoot)('crash at every step of network create/rm/connect/disconnect, then restore', () => {
+  let sb: AsyncSandbox
+  const rmIfThere = async (args: string[]) => {
+    const r = await sb.run(args)
+    expect(r.code === 0 || /not found/.test(r.stderr), r.stderr).toBe(true)
+  }
+
+  beforeAll(async () => {
+    sb = createAsyncSandbox('crashnet')
+    await sb.ok(['network', 'create', 'shared'])
+    await sb.ok(['run', '--name', 'anchor', '--net', 'shared'])
+  })
+  afterAll(() => sb?.cleanup())
+
+  it('network create', { timeout: 300_000 }, async () => {
+    const steps = await crashAtEveryStep(sb, 'network create', {
+      op: (i) => ['network', 'create', `net${i}`],
+      after: (i) => rmIfThere(['network', 'rm', `net${i}`]),
+    }, 'anchor')
+    expect(steps).toBeGreaterThanOrEqual(3)
+  })
+
+  it('network rm', { timeout: 300_000 }, async () => {
+    const steps = await crashAtEveryStep(sb, 'network rm', {
+      before: async (i) => void (await sb.ok(['network', 'create', `gone${i}`])),
+      op: (i) => ['network', 'rm', `gone${i}`],
+      after: (i) => rmIfThere(['network', 'rm', `gone${i}`]),
+    }, 'anchor')
+    expect(steps).toBeGreaterThanOrEqual(2)
+  })
+
+  it('network connect', { timeout: 300_000 }, async () => {
+    const steps = await crashAtEveryStep(sb, 'network connect', {
+      before: async (i) => void (await sb.ok(['run', '--name', `conn${i}`])),
+      op: (i) => ['network', 'connect', 'shared', `conn${i}`],
+      after: (i) => sb.ok(['rm', `conn${i}`]).then(() => {}),
+    }, 'anchor')
+    expect(steps).toBeGreaterThanOrEqual(8)
+  })
+
+  it('network disconnect (the default route moves to the remaining network)', { timeout: 300_000 }, async () => {
+    const steps = await crashAtEveryStep(sb, 'network disconnect', {
+      before: async (i) => {
+        await sb.ok(['run', '--name', `disc${i}`])
+        await sb.ok(['network', 'connect', 'shared', `disc${i}`])
+      },
+      op: (i) => ['network', 'disconnect', 'bridge', `disc${i}`],
+      pingFrom: (i) => `disc${i}`,
+      after: (i) => sb.ok(['rm', `disc${i}`]).then(() => {}),
+    }, 'anchor')
+    expect(steps).toBeGreaterThanOrEqual(3)
+  })
+})

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { crashAtEveryStep } from './crash.js'
-import { type AsyncSandbox, createAsyncSandbox, isRoot } from './sandbox.js'
+import { crashAtEveryStep, crashSandbox, removeIfPresent } from './crash.js'
+import { type AsyncSandbox, isRoot } from './sandbox.js'
 
 /** Container mutations killed at every step: restore converges each time (see crash.ts). */
 describe.skipIf(!isRoot)('crash at every step of run and rm, then restore', () => {
   let sb: AsyncSandbox
-  const rmIfThere = async (name: string) => {
-    const r = await sb.run(['rm', name])
-    expect(r.code === 0 || /No such container/.test(r.stderr), r.stderr).toBe(true)
-  }
-
   beforeAll(async () => {
-    sb = createAsyncSandbox('crashctr')
-    await sb.ok(['network', 'create', 'shared'])
-    await sb.ok(['run', '--name', 'anchor', '--net', 'shared'])
+    sb = await crashSandbox('crashctr')
   })
   afterAll(() => sb?.cleanup())
 
@@ -21,7 +14,7 @@ describe.skipIf(!isRoot)('crash at every step of run and rm, then restore', () =
     const steps = await crashAtEveryStep(sb, 'run', {
       op: (i) => ['run', '--name', `new${i}`, '--net', 'shared'],
       pingFrom: (i) => `new${i}`,
-      after: (i) => rmIfThere(`new${i}`),
+      after: (i) => removeIfPresent(sb, ['rm', `new${i}`]),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(10)
   })
@@ -34,7 +27,7 @@ describe.skipIf(!isRoot)('crash at every step of run and rm, then restore', () =
       },
       op: (i) => ['rm', `old${i}`],
       pingFrom: (i) => `old${i}`,
-      after: (i) => rmIfThere(`old${i}`),
+      after: (i) => removeIfPresent(sb, ['rm', `old${i}`]),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(4)
   })

@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { crashAtEveryStep } from './crash.js'
-import { type AsyncSandbox, createAsyncSandbox, isRoot } from './sandbox.js'
+import { crashAtEveryStep, crashSandbox, removeIfPresent } from './crash.js'
+import { type AsyncSandbox, isRoot } from './sandbox.js'
 
 /** Network mutations killed at every step: restore converges each time (see crash.ts). */
 describe.skipIf(!isRoot)('crash at every step of network create/rm/connect/disconnect, then restore', () => {
   let sb: AsyncSandbox
-  const rmIfThere = async (args: string[]) => {
-    const r = await sb.run(args)
-    expect(r.code === 0 || /not found/.test(r.stderr), r.stderr).toBe(true)
-  }
-
   beforeAll(async () => {
-    sb = createAsyncSandbox('crashnet')
-    await sb.ok(['network', 'create', 'shared'])
-    await sb.ok(['run', '--name', 'anchor', '--net', 'shared'])
+    sb = await crashSandbox('crashnet')
   })
   afterAll(() => sb?.cleanup())
 
   it('network create', { timeout: 300_000 }, async () => {
     const steps = await crashAtEveryStep(sb, 'network create', {
       op: (i) => ['network', 'create', `net${i}`],
-      after: (i) => rmIfThere(['network', 'rm', `net${i}`]),
+      after: (i) => removeIfPresent(sb, ['network', 'rm', `net${i}`]),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(3)
   })
@@ -29,7 +22,7 @@ describe.skipIf(!isRoot)('crash at every step of network create/rm/connect/disco
     const steps = await crashAtEveryStep(sb, 'network rm', {
       before: async (i) => void (await sb.ok(['network', 'create', `gone${i}`])),
       op: (i) => ['network', 'rm', `gone${i}`],
-      after: (i) => rmIfThere(['network', 'rm', `gone${i}`]),
+      after: (i) => removeIfPresent(sb, ['network', 'rm', `gone${i}`]),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(2)
   })

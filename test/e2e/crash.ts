@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { expect } from 'vitest'
 import { linkGroupFor } from '../../src/config/paths.js'
 import { findChainBreak } from '../../src/events/verify.js'
-import { type AsyncSandbox, ping } from './sandbox.js'
+import { type AsyncSandbox, createAsyncSandbox, ping } from './sandbox.js'
 
 export interface CrashScenario {
   /** The mutation under test, for iteration i (names differ per iteration). */
@@ -71,4 +71,18 @@ export async function crashAtEveryStep(sb: AsyncSandbox, label: string, scenario
     await scenario.after?.(n)
   }
   throw new Error(`${label}: still crashing after 60 steps`)
+}
+
+/** A sandbox with a network `shared` and a container `anchor` on it, for crash scenarios to reach. */
+export async function crashSandbox(label: string): Promise<AsyncSandbox> {
+  const sb = createAsyncSandbox(label)
+  await sb.ok(['network', 'create', 'shared'])
+  await sb.ok(['run', '--name', 'anchor', '--net', 'shared'])
+  return sb
+}
+
+/** `patchbay rm X` / `network rm X` for clean-up: fine if a crash left nothing to remove. */
+export async function removeIfPresent(sb: AsyncSandbox, args: string[]): Promise<void> {
+  const r = await sb.run(args)
+  expect(r.code === 0 || /not found|No such/.test(r.stderr), r.stderr).toBe(true)
 }

@@ -1,11 +1,12 @@
 // Bundles the CLI into dist/ with esbuild: one file per entry plus lazily loaded chunks, so a
 // command loads only the code it uses (oclif's explicit command strategy needs no folder scan).
+// dist/gen-topology.js writes benchmark fixtures through the CLI's own modules.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 
 rmSync('dist', { recursive: true, force: true })
 await build({
-  entryPoints: { run: 'src/run.ts', commands: 'src/commands.ts' },
+  entryPoints: { run: 'src/run.ts', commands: 'src/commands.ts', 'gen-topology': 'bench/gen-topology.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -3,7 +3,7 @@ import type { Observed, ObservedNetns } from '../drivers/observe.js'
 import type { EndpointConnected } from '../events/types.js'
 import { rulesetFor } from '../firewall/ruleset.js'
 import type { ContainerRow, EndpointRow, NetworkRow, StateQueries } from '../projections/queries.js'
-import { renderHosts } from './hosts.js'
+import { hostsRenderer } from './hosts.js'
 import { renderResolvConf } from './resolv.js'
 
 /** One change that brings the kernel (or the run directory) back in line with the projections. */
@@ -167,9 +167,10 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   if (!observed.forwarding && bridgeNets.some((n) => !n.internal)) actions.push({ kind: 'forwarding' })
 
   const resolv = renderResolvConf(observed.hostResolvConf, observed.host.routes.map((r) => r.dst))
+  const hostsOf = hostsRenderer(state)
   for (const c of containers) {
     if (c.netnsKind === 'host') continue
-    const hosts = renderHosts(c, state.peersOf(c.id))
+    const hosts = hostsOf(c)
     if (observed.hostsFiles.get(c.id) !== hosts) actions.push({ kind: 'write-file', path: hostsFilePath(paths, c.id), content: hosts, what: `hosts file of ${c.name}` })
     if (!observed.resolvFiles.has(c.id)) actions.push({ kind: 'write-file', path: resolvFilePath(paths, c.id), content: resolv, what: `resolv.conf of ${c.name}` })
   }

@@ -1,5 +1,5 @@
 import { type Paths, firewallRecordPath, hostsFilePath, resolvFilePath } from '../config/paths.js'
-import { renderHosts } from '../core/hosts.js'
+import { hostsRenderer } from '../core/hosts.js'
 import { renderResolvConf } from '../core/resolv.js'
 import type { StoredEvent } from '../events/types.js'
 import { TABLE_FAMILY, TABLE_NAME, rulesetFor } from '../firewall/ruleset.js'
@@ -47,13 +47,14 @@ export async function writeResolvFiles(paths: Paths, containerIds: string[], ker
 
 /** Rewrites the hosts file of each container (removing those of containers that are gone). */
 export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>): void {
+  const hostsOf = hostsRenderer(state)
   for (const id of containerIds) {
     const c = state.findContainer(id)
     const file = hostsFilePath(paths, id)
     if (!c || c.id !== id || c.netnsKind === 'host') {
       removeFile(file)
       removeFile(resolvFilePath(paths, id))
-    } else writeFileIfChanged(file, renderHosts(c, state.peersOf(id)))
+    } else writeFileIfChanged(file, hostsOf(c))
   }
 }
 

@@ -83,13 +83,8 @@ export class StateQueries {
       peers: db.prepare(
         `SELECT n.name AS networkName, c.name AS containerName, e.ipv4, e.aliases
            FROM endpoints e JOIN networks n ON n.id = e.network_id JOIN containers c ON c.id = e.container_id
-          WHERE e.ipv4 IS NOT NULL
-            AND e.network_id IN (SELECT network_id FROM endpoints WHERE container_id = ?)
-          ORDER BY n.created_seq, e.connected_seq`,
-      ),
-      neighbours: db.prepare(
-        `SELECT DISTINCT e2.container_id AS id FROM endpoints e1 JOIN endpoints e2 ON e1.network_id = e2.network_id
-          WHERE e1.container_id = ?`,
+          WHERE e.network_id = ? AND e.ipv4 IS NOT NULL
+          ORDER BY e.connected_seq`,
       ),
       onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
       creationOrder: db.prepare(
@@ -134,14 +129,9 @@ export class StateQueries {
     return (this.st.byContainer.all(containerId) as Raw[]).map(toEndpoint)
   }
 
-  /** Everyone sharing a network with the container (itself included), for its hosts file. */
-  peersOf(containerId: string): PeerRow[] {
-    return (this.st.peers.all(containerId) as Raw[]).map((r) => ({ ...(r as unknown as PeerRow), aliases: JSON.parse(r.aliases as string) }))
-  }
-
-  /** Containers whose hosts file lists this container (and itself). */
-  neighboursOf(containerId: string): string[] {
-    return (this.st.neighbours.all(containerId) as { id: string }[]).map((r) => r.id)
+  /** Every container with an address on the network, in connection order: a hosts file section. */
+  peersOnNetwork(networkId: string): PeerRow[] {
+    return (this.st.peers.all(networkId) as Raw[]).map((r) => ({ ...(r as unknown as PeerRow), aliases: JSON.parse(r.aliases as string) }))
   }
 
   containersOnNetwork(networkId: string): string[] {

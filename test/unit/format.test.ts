@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderHosts } from '../../src/core/hosts.js'
+import { hostsRenderer } from '../../src/core/hosts.js'
 import { renderResolvConf } from '../../src/core/resolv.js'
 import { containerInspectView } from '../../src/format/container-inspect.js'
 import { parseFilters, networkMatches, NETWORK_FILTERS } from '../../src/format/filters.js'
@@ -34,7 +34,7 @@ describe('hosts file', () => {
   it("lists the container's peers as NAME and NAME.NETWORK, like the seed", () => {
     const s = seedState()
     const c2 = s.state.findContainer('container2')!
-    const text = renderHosts(c2, s.state.peersOf(c2.id))
+    const text = hostsRenderer(s.state)(c2)
     const lines = text.trim().split('\n')
     expect(lines.slice(0, 2)).toEqual(['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'])
     expect(lines.slice(6)).toEqual([
@@ -50,7 +50,7 @@ describe('hosts file', () => {
   it('does not list containers of networks it is not on', () => {
     const s = seedState()
     const c3 = s.state.findContainer('container3')!
-    expect(renderHosts(c3, s.state.peersOf(c3.id))).not.toContain('container1')
+    expect(hostsRenderer(s.state)(c3)).not.toContain('container1')
   })
 })
 

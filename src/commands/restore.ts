@@ -40,6 +40,6 @@ export default class Restore extends PatchbayCommand {
 }
 
 async function progressBar() {
-  const { SingleBar, Presets } = await import('cli-progress')
+  const { SingleBar, Presets } = (await import('cli-progress')).default
   return new SingleBar({ stream: process.stderr, format: 'restore [{bar}] {value}/{total} changes', clearOnComplete: true }, Presets.shades_classic)
 }

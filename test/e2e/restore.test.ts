@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type AsyncSandbox, createAsyncSandbox, isRoot, linkNames, ping } from './sandbox.js'
+import { type AsyncSandbox, BIN, createAsyncSandbox, isRoot, linkNames, ping } from './sandbox.js'
 
 const CONTAINERS = ['container1', 'container2', 'container3']
 
@@ -92,7 +92,10 @@ describe.skipIf(!isRoot)('restore', () => {
       'load nftables table inet patchbay (changed outside patchbay)',
       'set default route of container2 via 172.17.0.1 dev eth0',
     ])
-    expect(await sb.ok(['restore'])).toMatch(/^restore: 6 changes/)
+    // On a terminal: a progress bar, then the summary.
+    const tty = await sb.shOk(`script -qec 'env PATCHBAY_ROOT=${sb.root} ${BIN} restore' /dev/null`)
+    expect(tty).toMatch(/restore \[.*\] 6\/6 changes/)
+    expect(tty).toMatch(/restore: 6 changes \(1 bridge, 2 repairs \(addresses, links up, routes\), firewall, 2 leftovers removed\) in [\d.]+ s\r?\n$/)
     expect(await sb.ok(['restore'])).toMatch(/^restore: nothing to do/)
     const after = await snapshot()
     expect({ ...after, links: after.links.filter((l) => l !== 'veth1234567' && l !== 'tmp1') }).toEqual(before)

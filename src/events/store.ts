@@ -85,19 +85,48 @@ export class EventLog {
   }
 }
 
+/** Which events to read: a WHERE clause over the events table and its parameters. */
+export interface EventSelection {
+  where: string
+  params: (string | number)[]
+}
+
+export const ALL_EVENTS: EventSelection = { where: '1', params: [] }
+
 /**
  * Reads the log in order, a page at a time: a million events never sit in memory at once,
  * and no statement stays open, so the caller may write (rebuild projects while it reads).
  */
 export function* readEvents(db: Db, fromSeq = 1, pageSize = 1000): Generator<StoredEvent> {
+  for (const page of eventPages(db, ALL_EVENTS, { after: fromSeq - 1 }, pageSize)) yield* page
+}
+
+/**
+ * The events `sel` picks with seq in (after, upTo], in order, a page at a time. Each page
+ * starts where the last one ended (a seq range, not an offset), so paging stays cheap deep
+ * into a long log.
+ */
+export function* eventPages(
+  db: Db,
+  sel: EventSelection,
+  range: { after?: number; upTo?: number } = {},
+  pageSize = 1000,
+): Generator<StoredEvent[]> {
   const page = db.prepare(
-    'SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?',
+    `SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events
+      WHERE seq > ? AND seq <= ? AND (${sel.where}) ORDER BY seq LIMIT ?`,
   )
-  let next = fromSeq
+  let after = range.after ?? 0
+  const upTo = range.upTo ?? Number.MAX_SAFE_INTEGER
   for (;;) {
-    const rows = page.all(next, pageSize) as EventRow[]
-    for (const row of rows) yield rowToEvent(row)
+    const rows = page.all(after, upTo, ...sel.params, pageSize) as EventRow[]
+    if (rows.length > 0) yield rows.map(rowToEvent)
     if (rows.length < pageSize) return
-    next = rows[rows.length - 1].seq + 1
+    after = rows[rows.length - 1].seq
   }
+}
+
+/** The newest sequence number in the log (0 when it is empty). */
+export function lastSeq(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events').get() as { seq: number }).seq
 }

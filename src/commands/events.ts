@@ -37,7 +37,7 @@ export default class Events extends PatchbayCommand {
       until: flags.until === undefined ? undefined : parseTimeSpec(flags.until, now),
     }
     const render = await lineRenderer(flags.format, await import('../format/events.js'))
-    const { eventPages } = await import('../events/store.js')
+    const { eventPages, windowSeqs } = await import('../events/store.js')
     const { followEvents } = await import('../events/follow.js')
     const { filterRef } = await import('../events/incarnations.js')
     // A follower ends on SIGINT/SIGTERM by finishing normally (exit 0, nothing on stderr).
@@ -51,9 +51,10 @@ export default class Events extends PatchbayCommand {
           if (refs) filters.set(kind, refs.map((ref) => filterRef(app.db, kind, ref)))
         }
         const sel = eventSelection(filters, window)
+        const range = windowSeqs(app.db, window)
         const pages = flags.follow
-          ? followEvents(app.db, sel, { walFile: `${app.paths.db}-wal`, until: window.until, signal: stop.signal })
-          : eventPages(app.db, sel)
+          ? followEvents(app.db, sel, { after: range.after, walFile: `${app.paths.db}-wal`, until: window.until, signal: stop.signal })
+          : eventPages(app.db, sel, range)
         for await (const page of pages) if (!(await this.stream(page.map(render).join('')))) return
       })
     } finally {

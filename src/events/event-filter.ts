@@ -1,6 +1,6 @@
 import type { Filters } from '../format/filters.js'
 import { CREATION_ROWS, SUBJECT, type SubjectKind } from './incarnations.js'
-import type { EventSelection } from './store.js'
+import type { EventSelection, TimeWindow } from './store.js'
 import { EVENT_TYPES, type EventType } from './types.js'
 
 /**
@@ -26,11 +26,6 @@ const namesOf = (field: 'type' | 'action'): string[] => [...new Set(EVENT_TYPES.
 /** The only values `type=` and `event=` take. */
 export const EVENT_FILTER_VALUES = { type: namesOf('type'), event: namesOf('action') }
 
-export interface TimeWindow {
-  since?: Date
-  until?: Date
-}
-
 const marks = (n: number): string => Array(n).fill('?').join(', ')
 
 function byDockerName(field: 'type' | 'action', values: string[]): EventSelection {
@@ -53,7 +48,10 @@ function bySubject(kind: SubjectKind, refs: string[]): EventSelection {
   }
 }
 
-/** actor_user holds SUDO_USER when there was one, else the user name; the user name and uid match too. */
+/**
+ * actor_user holds SUDO_USER when there was one, else the user name; the user name and a
+ * numeric uid match too. Names are indexed (migration 003); a uid filter reads the log once.
+ */
 function byActor(users: string[]): EventSelection {
   const uids = users.filter((u) => /^\d+$/.test(u)).map(Number)
   const list = marks(users.length)

@@ -4,6 +4,8 @@ import { type EventSelection, eventPages, lastSeq } from './store.js'
 import type { StoredEvent } from './types.js'
 
 export interface FollowOptions {
+  /** Start after this seq (where --since begins). */
+  after: number
   /** The database's -wal file: a write to it wakes the follower before the next poll. */
   walFile: string
   /** Stop once this time has passed. */
@@ -22,7 +24,7 @@ export async function* followEvents(db: Db, sel: EventSelection, opts: FollowOpt
   const pollMs = opts.pollMs ?? 200
   const wake = new Wake(opts.walFile, opts.signal)
   try {
-    let seen = 0
+    let seen = opts.after
     for (;;) {
       const last = opts.until !== undefined && Date.now() > opts.until.getTime()
       // Events are stamped under the write lock: taking it for an instant waits out a

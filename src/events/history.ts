@@ -17,6 +17,7 @@ export interface IncarnationHistory extends Incarnation {
 export function subjectHistory(db: Db, kind: SubjectKind, ref: string): IncarnationHistory[] {
   const found = findIncarnations(db, kind, ref)
   if (found.length === 0) throw new UserError(`No such ${kind}: ${ref}`)
-  const sel = (id: string) => ({ where: `${SUBJECT[kind].column} = ?`, params: [id] })
-  return found.map((inc) => ({ ...inc, kind, events: [...eventPages(db, sel(inc.id))].flat() }))
+  const about = (id: string) => ({ where: `${SUBJECT[kind].column} = ?`, params: [id] })
+  // Nothing about an object comes before its creation.
+  return found.map((inc) => ({ ...inc, kind, events: [...eventPages(db, about(inc.id), { after: inc.seq - 1 })].flat() }))
 }

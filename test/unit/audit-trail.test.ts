@@ -7,11 +7,11 @@ import { decideDisconnect } from '../../src/core/disconnect.js'
 import { UserError } from '../../src/core/errors.js'
 import { decideNetworkCreate } from '../../src/core/network-create.js'
 import { decideNetworkRemove } from '../../src/core/network-remove.js'
-import { EVENT_FILTERS, EVENT_FILTER_VALUES, eventSelection, type TimeWindow } from '../../src/events/event-filter.js'
+import { EVENT_FILTERS, EVENT_FILTER_VALUES, eventSelection } from '../../src/events/event-filter.js'
 import { followEvents } from '../../src/events/follow.js'
 import { subjectHistory } from '../../src/events/history.js'
 import { filterRef, findIncarnations } from '../../src/events/incarnations.js'
-import { eventPages } from '../../src/events/store.js'
+import { type TimeWindow, eventPages, windowSeqs } from '../../src/events/store.js'
 import type { Actor, NewEvent } from '../../src/events/types.js'
 import { commandLine, renderEventLine } from '../../src/format/events.js'
 import { parseFilters } from '../../src/format/filters.js'
@@ -33,14 +33,14 @@ function auditLog() {
   }
   const net = (name: string) => (c: DecideContext) =>
     decideNetworkCreate({ name, driver: 'bridge', internal: false, attachable: false, labels: {}, options: {}, hostRoutes: [] }, c)
-  const n1a = at(net('n1'))[0].payload.id // 13:01
+  const n1a = (at(net('n1'))[0].payload as { id: string }).id // 13:01
   at((c) => decideNetworkRemove('n1', c)) // 13:02
-  const n1b = at(net('n1'))[0].payload.id // 13:03
-  const c1a = at((c) => decideContainerCreate({ name: 'c1', network: 'n1', aliases: [] }, c))[0].payload.id // 13:04
+  const n1b = (at(net('n1'))[0].payload as { id: string }).id // 13:03
+  const c1a = (at((c) => decideContainerCreate({ name: 'c1', network: 'n1', aliases: [] }, c))[0].payload as { id: string }).id // 13:04
   at((c) => decideConnect({ network: 'bridge', container: 'c1', aliases: [] }, c), BOB) // 13:05
   at((c) => decideDisconnect({ network: 'n1', container: 'c1' }, c)) // 13:06
   at((c) => decideContainerRemove('c1', c)) // 13:07
-  const c1b = at((c) => decideContainerCreate({ name: 'c1', network: 'bridge', aliases: [] }, c))[0].payload.id // 13:08
+  const c1b = (at((c) => decideContainerCreate({ name: 'c1', network: 'bridge', aliases: [] }, c))[0].payload as { id: string }).id // 13:08
   s.db.transaction(() => s.log.append([{ type: 'OperationFailed', payload: { command: 'network connect', error: 'boom' } }], { actor: ACTOR, host: 'h1', time: '2026-11-27T13:09:00.000Z' }))()
   return { ...s, n1a, n1b, c1a, c1b }
 }
@@ -54,7 +54,7 @@ function pick(log: Log, items: string[], window: TimeWindow = {}): string[] {
     const refs = filters.get(kind)
     if (refs) filters.set(kind, refs.map((r) => filterRef(log.db, kind, r)))
   }
-  return [...eventPages(log.db, eventSelection(filters, window), {}, 3)].flat().map((e) => {
+  return [...eventPages(log.db, eventSelection(filters, window), windowSeqs(log.db, window), 3)].flat().map((e) => {
     const p = e.payload as { name?: string; containerName?: string; networkName?: string; command?: string }
     return `${e.type}:${p.name ?? (p.containerName ? `${p.containerName}@${p.networkName}` : p.command)}`
   })
@@ -132,6 +132,22 @@ describe('events filters as SQL', () => {
     ])
     expect(pick(log, ['network=n1'], { until: t('13:02') })).toEqual(['NetworkCreated:n1', 'NetworkRemoved:n1'])
     expect(pick(log, [], { since: t('13:10') })).toEqual([])
+    expect(pick(log, [], { until: t('11:00') })).toEqual([])
+  })
+
+  it('the window holds even when the clock stepped back between events', () => {
+    const log = auditLog()
+    const failed = (time: string) =>
+      log.db.transaction(() => log.log.append([{ type: 'OperationFailed', payload: { command: time, error: 'x' } }], { actor: ACTOR, host: 'h1', time }))()
+    failed('2026-11-27T13:30:00.000Z')
+    failed('2026-11-27T13:20:00.000Z')
+    failed('2026-11-27T13:40:00.000Z')
+    const window = { since: new Date('2026-11-27T13:15:00Z'), until: new Date('2026-11-27T13:25:00Z') }
+    expect(pick(log, [], window)).toEqual(['OperationFailed:2026-11-27T13:20:00.000Z'])
+    expect(pick(log, [], { since: new Date('2026-11-27T13:15:00Z') })).toHaveLength(3)
+    expect(pick(log, [], { since: new Date('2026-11-27T13:25:00Z') })).toEqual([
+      'OperationFailed:2026-11-27T13:30:00.000Z', 'OperationFailed:2026-11-27T13:40:00.000Z',
+    ])
   })
 })
 
@@ -220,7 +236,7 @@ describe('follow', () => {
     const stop = new AbortController()
     const seen: string[] = []
     const sel = eventSelection(parseFilters(['event=create'], EVENT_FILTERS, EVENT_FILTER_VALUES))
-    for await (const page of followEvents(log.db, sel, { walFile: '/nonexistent/wal', signal: stop.signal, pollMs: 5 })) {
+    for await (const page of followEvents(log.db, sel, { after: 0, walFile: '/nonexistent/wal', signal: stop.signal, pollMs: 5 })) {
       seen.push(...page.map((e) => (e.payload as { name: string }).name))
       if (seen.length === 7) log.apply((c) => decideContainerCreate({ name: 'late', network: 'bridge', aliases: [] }, c))
       if (seen.length === 8) stop.abort()
@@ -233,7 +249,7 @@ describe('follow', () => {
     const window = { until: new Date('2026-11-27T13:03:30Z') }
     const sel = eventSelection(parseFilters(['type=network'], EVENT_FILTERS, EVENT_FILTER_VALUES), window)
     const seen: string[] = []
-    for await (const page of followEvents(log.db, sel, { walFile: '/nonexistent/wal', signal: new AbortController().signal, ...window })) {
+    for await (const page of followEvents(log.db, sel, { after: 0, walFile: '/nonexistent/wal', signal: new AbortController().signal, ...window })) {
       seen.push(...page.map((e) => e.type))
     }
     expect(seen).toEqual(['NetworkCreated', 'NetworkCreated', 'NetworkCreated', 'NetworkCreated', 'NetworkRemoved', 'NetworkCreated'])

@@ -2,7 +2,9 @@ import { Args, Flags } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
 
 export default class ContainerHistory extends PatchbayCommand {
-  static description = 'Show the timeline of a container, also long after it was removed: created, connects and disconnects, removed; who did each and with which address'
+  static summary = "Show a container's timeline, removed containers too"
+  static description =
+    'Every container that had the name (newest first), or the one with that ID or unique ID prefix, also long after it was removed: its creation, each network connected and disconnected with interface, IP, MAC and default route, its removal, and who did each (user, sudo user, uid, pid, host, command).'
   static examples = ['<%= config.bin %> container history container2', "<%= config.bin %> container history --format '{{.Time}} {{.Event}} {{.Network}} {{.IPAddress}}' web"]
   static args = { container: Args.string({ required: true, description: 'container name (every container that had it, newest first), ID or ID prefix' }) }
   static flags = {

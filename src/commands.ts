@@ -1,4 +1,5 @@
 import ContainerCreate from './commands/container/create.js'
+import ContainerHistory from './commands/container/history.js'
 import ContainerInspect from './commands/container/inspect.js'
 import ContainerLs from './commands/container/ls.js'
 import ContainerRm from './commands/container/rm.js'
@@ -6,6 +7,7 @@ import Events from './commands/events.js'
 import Exec from './commands/exec.js'
 import NetworkConnect from './commands/network/connect.js'
 import NetworkCreate from './commands/network/create.js'
+import NetworkHistory from './commands/network/history.js'
 import NetworkDisconnect from './commands/network/disconnect.js'
 import NetworkInspect from './commands/network/inspect.js'
 import NetworkLs from './commands/network/ls.js'
@@ -22,10 +24,12 @@ export const COMMANDS = {
   'network:prune': NetworkPrune,
   'network:connect': NetworkConnect,
   'network:disconnect': NetworkDisconnect,
+  'network:history': NetworkHistory,
   'container:create': ContainerCreate,
   'container:ls': ContainerLs,
   'container:rm': ContainerRm,
   'container:inspect': ContainerInspect,
+  'container:history': ContainerHistory,
   exec: Exec,
   events: Events,
   restore: Restore,

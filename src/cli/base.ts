@@ -53,6 +53,25 @@ export abstract class PatchbayCommand extends Command {
     process.stdout.write(text)
   }
 
+  /**
+   * Output that may be long or endless: waits while the reader is slow, and resolves false
+   * once the reader has gone (a pipe into `head`), so the command can stop quietly.
+   */
+  protected stream(text: string): Promise<boolean> {
+    const out = process.stdout
+    if (out.destroyed) return Promise.resolve(false)
+    if (out.write(text)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const settle = (ok: boolean) => () => {
+        out.off('drain', drained).off('error', failed).off('close', failed)
+        resolve(ok)
+      }
+      const drained = settle(true)
+      const failed = settle(false)
+      out.once('drain', drained).once('error', failed).once('close', failed)
+    })
+  }
+
   /** inspect's output: a JSON array like docker's, or one line per object with --format. */
   protected async printInspect(views: unknown[], format: string | undefined): Promise<void> {
     if (format) {
@@ -61,6 +80,14 @@ export abstract class PatchbayCommand extends Command {
     }
     const { renderJsonArray } = await import('../format/table.js')
     this.out(renderJsonArray(views))
+  }
+
+  /** `network history` / `container history`: every incarnation `ref` names, from the log. */
+  protected async printHistory(root: string, kind: 'network' | 'container', ref: string, format: string | undefined): Promise<void> {
+    const { subjectHistory } = await import('../events/history.js')
+    const { renderHistory } = await import('../format/history.js')
+    const history = await this.withApp(root, (app) => subjectHistory(app.db, kind, ref))
+    await this.stream(renderHistory(history, format))
   }
 
   /**

@@ -3,19 +3,63 @@ import { PatchbayCommand } from '../cli/base.js'
 
 export default class Events extends PatchbayCommand {
   static description = 'Show the event log: every change, who made it and when'
-  static examples = ['<%= config.bin %> events', '<%= config.bin %> events --format json', "<%= config.bin %> events --format '{{.Seq}} {{.Type}}'"]
+  static examples = [
+    '<%= config.bin %> events',
+    '<%= config.bin %> events --since 2h -f network=isolated_nw -f event=connect -f event=disconnect',
+    '<%= config.bin %> events --follow --format json',
+    "<%= config.bin %> events --format '{{.Seq}} {{.Type}} {{.Actor.User}}'",
+  ]
   static flags = {
-    format: Flags.string({ description: 'json (one object a line) or a Go template over {Seq, Time, Type, Host, Actor.{User,Uid,SudoUser,Pid,Argv}, Subject, Payload, Hash}' }),
+    filter: Flags.string({
+      char: 'f',
+      description: 'filter output (type=, event=, network=, container=, actor=); one key ORed, keys ANDed',
+      multiple: true,
+      multipleNonGreedy: true,
+      default: [],
+    }),
+    since: Flags.string({ description: 'events from this time on: RFC 3339, Unix seconds, or a duration ago (10m, 2h)' }),
+    until: Flags.string({ description: 'events up to this time (same forms as --since)' }),
+    follow: Flags.boolean({ description: 'after the history, keep printing new events until interrupted (or until --until)' }),
+    format: Flags.string({
+      description: 'json (one object a line) or a Go template over {Seq, Time, Type, Action, Host, Actor.{User,Uid,SudoUser,Pid,Argv}, Subject, Payload, Hash}',
+    }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Events)
-    const { readEvents } = await import('../events/store.js')
-    const fmt = await import('../format/events.js')
-    const render = await lineRenderer(flags.format, fmt)
-    await this.withApp(flags.root, (app) => {
-      for (const e of readEvents(app.db)) this.out(render(e))
-    })
+    const { parseFilters } = await import('../format/filters.js')
+    const { parseTimeSpec } = await import('../core/time-spec.js')
+    const { EVENT_FILTERS, EVENT_FILTER_VALUES, eventSelection } = await import('../events/event-filter.js')
+    const filters = parseFilters(flags.filter, EVENT_FILTERS, EVENT_FILTER_VALUES)
+    const now = new Date()
+    const window = {
+      since: flags.since === undefined ? undefined : parseTimeSpec(flags.since, now),
+      until: flags.until === undefined ? undefined : parseTimeSpec(flags.until, now),
+    }
+    const render = await lineRenderer(flags.format, await import('../format/events.js'))
+    const { eventPages, windowSeqs } = await import('../events/store.js')
+    const { followEvents } = await import('../events/follow.js')
+    const { filterRef } = await import('../events/incarnations.js')
+    // A follower ends on SIGINT/SIGTERM by finishing normally (exit 0, nothing on stderr).
+    const stop = new AbortController()
+    const interrupted = (): void => stop.abort()
+    if (flags.follow) process.once('SIGINT', interrupted).once('SIGTERM', interrupted)
+    try {
+      await this.withApp(flags.root, async (app) => {
+        for (const kind of ['network', 'container'] as const) {
+          const refs = filters.get(kind)
+          if (refs) filters.set(kind, refs.map((ref) => filterRef(app.db, kind, ref)))
+        }
+        const sel = eventSelection(filters, window)
+        const range = windowSeqs(app.db, window)
+        const pages = flags.follow
+          ? followEvents(app.db, sel, { after: range.after, walFile: `${app.paths.db}-wal`, until: window.until, signal: stop.signal })
+          : eventPages(app.db, sel, range)
+        for await (const page of pages) if (!(await this.stream(page.map(render).join('')))) return
+      })
+    } finally {
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted)
+    }
   }
 }
 

@@ -85,19 +85,64 @@ export class EventLog {
   }
 }
 
+/** Which events to read: a WHERE clause over the events table and its parameters. */
+export interface EventSelection {
+  where: string
+  params: (string | number)[]
+}
+
+export const ALL_EVENTS: EventSelection = { where: '1', params: [] }
+
 /**
  * Reads the log in order, a page at a time: a million events never sit in memory at once,
  * and no statement stays open, so the caller may write (rebuild projects while it reads).
  */
 export function* readEvents(db: Db, fromSeq = 1, pageSize = 1000): Generator<StoredEvent> {
+  for (const page of eventPages(db, ALL_EVENTS, { after: fromSeq - 1 }, pageSize)) yield* page
+}
+
+/**
+ * The events `sel` picks with seq in (after, upTo] (upTo at most the head when this starts),
+ * in order, one page per `span` consecutive seqs. A page is a seq range, never an offset:
+ * memory stays bounded, a filter served by an index in another order (several network ids,
+ * say) sorts each row once, and one that needs a scan reads each row once.
+ */
+export function* eventPages(
+  db: Db,
+  sel: EventSelection,
+  range: { after?: number; upTo?: number } = {},
+  span = 4096,
+): Generator<StoredEvent[]> {
   const page = db.prepare(
-    'SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq >= ? ORDER BY seq LIMIT ?',
+    `SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events
+      WHERE seq > ? AND seq <= ? AND (${sel.where}) ORDER BY seq`,
   )
-  let next = fromSeq
-  for (;;) {
-    const rows = page.all(next, pageSize) as EventRow[]
-    for (const row of rows) yield rowToEvent(row)
-    if (rows.length < pageSize) return
-    next = rows[rows.length - 1].seq + 1
+  const upTo = Math.min(range.upTo ?? Number.MAX_SAFE_INTEGER, lastSeq(db))
+  for (let after = range.after ?? 0; after < upTo; after += span) {
+    const rows = page.all(after, Math.min(after + span, upTo), ...sel.params) as EventRow[]
+    if (rows.length > 0) yield rows.map(rowToEvent)
   }
+}
+
+/** The newest sequence number in the log (0 when it is empty). */
+export function lastSeq(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events').get() as { seq: number }).seq
+}
+
+export interface TimeWindow {
+  since?: Date
+  until?: Date
+}
+
+/**
+ * The seq range holding every event stamped within the window, read off the time index so
+ * that paging need not scan the log outside it. min/max rather than first/last in time
+ * order: still exact if the clock once stepped back.
+ */
+export function windowSeqs(db: Db, window: TimeWindow): { after: number; upTo: number } {
+  const seqOf = (sql: string, time: Date): number | null => (db.prepare(sql).get(time.toISOString()) as { seq: number | null }).seq
+  const first = window.since ? seqOf('SELECT min(seq) AS seq FROM events INDEXED BY events_time WHERE time >= ?', window.since) : 1
+  const last = window.until ? seqOf('SELECT max(seq) AS seq FROM events INDEXED BY events_time WHERE time <= ?', window.until) : Number.MAX_SAFE_INTEGER
+  // Nothing stamped at or after `since` yet: the range starts after the head.
+  return { after: (first ?? lastSeq(db) + 1) - 1, upTo: last ?? 0 }
 }

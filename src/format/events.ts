@@ -1,8 +1,16 @@
+import { DOCKER_NAMES } from '../events/event-filter.js'
 import type { Actor, StoredEvent } from '../events/types.js'
 
-function who(a: Actor): string {
-  const user = a.sudoUser && a.sudoUser !== a.user ? `${a.sudoUser} (sudo as ${a.user})` : a.user
-  return `${user} pid ${a.pid}`
+/** The person behind a change: the sudo user first when there was one. */
+export function actorName(a: Actor): string {
+  return a.sudoUser && a.sudoUser !== a.user ? `${a.sudoUser} (sudo as ${a.user})` : a.user
+}
+
+const quoteArg = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)
+
+/** The command that made a change, quoted so it can be pasted into a shell. */
+export function commandLine(a: Actor): string {
+  return ['patchbay', ...a.argv.map(quoteArg)].join(' ')
 }
 
 /** What the event is about and the details a reader of an audit trail wants on the same line. */
@@ -36,8 +44,10 @@ export function describeEvent(e: StoredEvent): string {
   }
 }
 
+/** One line per event: when, what, and who (user, uid, pid), on which host, with which command. */
 export function renderEventLine(e: StoredEvent): string {
-  return `${e.time} ${e.type} ${describeEvent(e)} by ${who(e.actor)}\n`
+  const a = e.actor
+  return `${e.time} ${e.type} ${describeEvent(e)} by ${actorName(a)} uid ${a.uid} pid ${a.pid} on ${e.host}: ${commandLine(a)}\n`
 }
 
 export function eventJson(e: StoredEvent) {
@@ -51,6 +61,7 @@ export function eventTemplateView(e: StoredEvent) {
     Seq: e.seq,
     Time: e.time,
     Type: e.type,
+    Action: DOCKER_NAMES[e.type].action,
     Host: e.host,
     Actor: { Uid: a.uid, User: a.user, SudoUser: a.sudoUser ?? '', Pid: a.pid, Argv: a.argv },
     Subject: describeEvent(e),

@@ -3,15 +3,21 @@ import type { NetworkRow } from '../projections/queries.js'
 
 export type Filters = Map<string, string[]>
 
-/** Parses repeated `-f key=value`; values of one key are ORed, different keys ANDed (docker's rule). */
-export function parseFilters(items: string[], allowed: readonly string[]): Filters {
+/**
+ * Parses repeated `-f key=value`; values of one key are ORed, different keys ANDed (docker's
+ * rule). `values` lists the only values some keys take.
+ */
+export function parseFilters(items: string[], allowed: readonly string[], values: Record<string, readonly string[]> = {}): Filters {
   const out: Filters = new Map()
   for (const item of items) {
     const eq = item.indexOf('=')
     if (eq <= 0) throw new UserError(`bad format of filter (expected name=value): ${item}`)
     const key = item.slice(0, eq)
+    const value = item.slice(eq + 1)
     if (!allowed.includes(key)) throw new UserError(`invalid filter '${key}': use one of ${allowed.join(', ')}`)
-    out.set(key, [...(out.get(key) ?? []), item.slice(eq + 1)])
+    const valid = values[key]
+    if (valid && !valid.includes(value)) throw new UserError(`invalid filter '${item}': ${key} is one of ${valid.join(', ')}`)
+    out.set(key, [...(out.get(key) ?? []), value])
   }
   return out
 }

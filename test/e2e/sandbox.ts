@@ -8,7 +8,7 @@
  * `cleanup()` removes everything a sandbox made, also after a failed test, and is
  * registered both in `afterAll` (by the test files) and on process exit (as a fallback).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -304,6 +304,19 @@ export function createAsyncSandbox(label: string): AsyncSandbox {
     shOk: async (script, opts) => expectOk(`sh -c ${script}`, await sb.sh(script, opts)),
   }
   return sb
+}
+
+/**
+ * Starts `patchbay ...args` in the sandbox without waiting for it to end (a follower, say).
+ * Clean-up kills it if the test did not stop it.
+ */
+export function startCli(sb: SandboxBase, args: string[], opts: RunOptions = {}): ChildProcessWithoutNullStreams {
+  const [argv, o] = cliArgv({ nsPath: `/run/netns/${sb.ns}`, root: sb.root }, args, opts)
+  const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  sb.defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  return child
 }
 
 /**

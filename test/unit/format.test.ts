@@ -110,7 +110,7 @@ describe('events listing', () => {
     const s = seedState()
     const lines = [...readEvents(s.db)].map(renderEventLine)
     const id = s.state.findContainer('container1')!.id.slice(0, 12)
-    expect(lines[3]).toBe(`2026-11-27T12:00:00.000Z ContainerCreated container container1 (${id}) own namespace by alice (sudo as root) pid 42\n`)
+    expect(lines[3]).toBe(`2026-11-27T12:00:00.000Z ContainerCreated container container1 (${id}) own namespace by alice (sudo as root) uid 0 pid 42 on h1: patchbay network ls\n`)
     expect(lines.at(-1)).toContain('EndpointConnected container container2 to network isolated_nw eth1 172.18.0.3/16 02:42:ac:12:00:03')
   })
 })

@@ -1,12 +1,17 @@
 // Bundles the CLI into dist/ with esbuild: one file per entry plus lazily loaded chunks, so a
 // command loads only the code it uses (oclif's explicit command strategy needs no folder scan).
-// dist/gen-topology.js writes benchmark fixtures through the CLI's own modules.
+// dist/gen-topology.js and dist/gen-log.js write benchmark fixtures through the CLI's own modules.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 
 rmSync('dist', { recursive: true, force: true })
 await build({
-  entryPoints: { run: 'src/run.ts', commands: 'src/commands.ts', 'gen-topology': 'bench/gen-topology.ts' },
+  entryPoints: {
+    run: 'src/run.ts',
+    commands: 'src/commands.ts',
+    'gen-topology': 'bench/gen-topology.ts',
+    'gen-log': 'bench/gen-log.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -27,8 +27,8 @@ missing_packages() {
   done
 }
 
-# 1. System packages the CLI and the tests use.
-mapfile -t missing < <(missing_packages nftables iproute2 iputils-ping util-linux procps build-essential python3)
+# 1. System packages the CLI and the tests use (sqlite3: the tamper tests edit the log with it).
+mapfile -t missing < <(missing_packages nftables iproute2 iputils-ping util-linux procps build-essential python3 sqlite3)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt_install "${missing[@]}"

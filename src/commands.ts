@@ -1,3 +1,6 @@
+import AdminRebuild from './commands/admin/rebuild.js'
+import AuditHead from './commands/audit/head.js'
+import AuditVerify from './commands/audit/verify.js'
 import ContainerCreate from './commands/container/create.js'
 import ContainerHistory from './commands/container/history.js'
 import ContainerInspect from './commands/container/inspect.js'
@@ -33,4 +36,7 @@ export const COMMANDS = {
   exec: Exec,
   events: Events,
   restore: Restore,
+  'audit:verify': AuditVerify,
+  'audit:head': AuditHead,
+  'admin:rebuild': AdminRebuild,
 }

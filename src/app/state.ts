@@ -7,6 +7,7 @@ import { EventLog } from '../events/store.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
 import { createProjector } from '../projections/projectors.js'
 import { StateQueries } from '../projections/queries.js'
+import { withSnapshots } from '../projections/snapshots.js'
 
 export const newId = (): string => randomBytes(32).toString('hex')
 export const nowIso = (): string => new Date().toISOString()
@@ -25,7 +26,7 @@ export interface AppState {
 export function openState(root: string): AppState {
   const paths = pathsFor(root)
   const db = openDatabase(paths.db)
-  const log = new EventLog(db, createProjector(db))
+  const log = new EventLog(db, withSnapshots(db, createProjector(db)))
   const actor = currentActor()
   const host = currentHost()
   const app: AppState = {

@@ -2,6 +2,12 @@ import { Command, Flags } from '@oclif/core'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import type { AppState } from '../app/state.js'
 import type { Decide, MutateOptions } from '../app/mutate.js'
+import type { StateQueries } from '../projections/queries.js'
+
+/** `--at T` on the commands that show state: the state as it was then, replayed from the log. */
+export const atFlag = Flags.string({
+  description: 'show the state as it was at T: seq:N, an RFC 3339 time, Unix seconds, or a duration such as 10m (that long ago)',
+})
 
 /** Every patchbay command: --root/--debug, and errors printed as one line. */
 export abstract class PatchbayCommand extends Command {
@@ -47,6 +53,20 @@ export abstract class PatchbayCommand extends Command {
     } finally {
       app.close()
     }
+  }
+
+  /** Runs `fn` over the live projections, or with `at` over the state as it was then. */
+  protected async withState<T>(root: string, at: string | undefined, fn: (state: StateQueries) => T): Promise<T> {
+    return this.withApp(root, async (app) => {
+      if (at === undefined) return fn(app.state)
+      const { stateAt } = await import('../app/state-at.js')
+      const replay = stateAt(app.db, at)
+      try {
+        return fn(replay.state)
+      } finally {
+        replay.close()
+      }
+    })
   }
 
   protected out(text: string): void {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -14,12 +14,16 @@ export interface EventRow {
   hash: string
 }
 
+// crypto.hash (Node >= 20.12) hashes a string in one call, about twice as fast as a Hash
+// object; read as a property so that older Node 20 releases still load this module.
+const sha256: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text) : (text) => crypto.createHash('sha256').update(text).digest('hex')
+
 /**
  * sha256 over the row's stored text (not a re-serialisation), so verification never
  * depends on JSON key order or number formatting.
  */
 export function eventHash(f: Omit<EventRow, 'hash'>): string {
-  return createHash('sha256')
-    .update([f.seq, f.time, f.type, f.host, f.actor, f.payload, f.prev_hash].join('\n'))
-    .digest('hex')
+  return sha256(`${f.seq}\n${f.time}\n${f.type}\n${f.host}\n${f.actor}\n${f.payload}\n${f.prev_hash}`)
 }
+

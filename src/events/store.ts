@@ -1,8 +1,9 @@
+import type Database from 'better-sqlite3'
 import type { Db } from './database.js'
 import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
 
 export type { EventRow }
-import type { Actor, NewEvent, StoredEvent } from './types.js'
+import type { Actor, NewEvent, ProjectableEvent, StoredEvent } from './types.js'
 import { validatePayload } from './validate.js'
 
 export interface AppendContext {
@@ -12,7 +13,7 @@ export interface AppendContext {
   time: string
 }
 
-export type Projector = (event: StoredEvent) => void
+export type Projector = (event: ProjectableEvent) => void
 
 export function rowToEvent(r: EventRow): StoredEvent {
   return {
@@ -25,6 +26,11 @@ export function rowToEvent(r: EventRow): StoredEvent {
     prevHash: r.prev_hash,
     hash: r.hash,
   } as StoredEvent
+}
+
+/** What replay needs of a row: the payload parsed, the actor left alone (it is never projected). */
+export function rowToProjectable(r: EventRow): ProjectableEvent {
+  return { seq: r.seq, hash: r.hash, type: r.type, payload: JSON.parse(r.payload) } as ProjectableEvent
 }
 
 /** Subject ids copied into indexed columns for filtering. */
@@ -44,24 +50,36 @@ function subjects(e: NewEvent): { network: string | null; container: string | nu
   }
 }
 
+export interface LogHead {
+  seq: number
+  hash: string
+}
+
+const headStatements = new WeakMap<Db, Database.Statement>()
+
+/** The last event's seq and hash; seq 0 and the genesis hash for an empty log. */
+export function logHead(db: Db): LogHead {
+  let stmt = headStatements.get(db)
+  if (!stmt) headStatements.set(db, (stmt = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1')))
+  return (stmt.get() as LogHead | undefined) ?? { seq: 0, hash: GENESIS_HASH }
+}
+
 /** Append-only access to the log. The caller holds the write transaction. */
 export class EventLog {
   private readonly insert
-  private readonly headStmt
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly project: Projector,
   ) {
     this.insert = db.prepare(
       `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    this.headStmt = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1')
   }
 
-  head(): { seq: number; hash: string } {
-    return (this.headStmt.get() as { seq: number; hash: string } | undefined) ?? { seq: 0, hash: GENESIS_HASH }
+  head(): LogHead {
+    return logHead(this.db)
   }
 
   /** Validates, hashes, stores and projects each event, in order. */
@@ -93,40 +111,58 @@ export interface EventSelection {
 
 export const ALL_EVENTS: EventSelection = { where: '1', params: [] }
 
+const ROW_COLUMNS = 'seq, time, type, host, actor, payload, prev_hash, hash'
+
+const toEventRow = (r: unknown[]): EventRow =>
+  ({ seq: r[0], time: r[1], type: r[2], host: r[3], actor: r[4], payload: r[5], prev_hash: r[6], hash: r[7] }) as EventRow
+
 /**
- * Reads the log in order, a page at a time: a million events never sit in memory at once,
- * and no statement stays open, so the caller may write (rebuild projects while it reads).
+ * The rows `sel` picks with seq in (after, upTo] (upTo at most the head when this starts), in
+ * order, one page per `span` consecutive seqs. A page is a seq range, never an offset: memory
+ * stays bounded, a filter served by an index in another order (several network ids, say)
+ * sorts each row once, and one that needs a scan reads each row once. No statement stays
+ * open between pages, so the caller may use the connection meanwhile (rebuild writes).
+ * Rows come raw (arrays of `columns`, seq first): about twice as fast to read as
+ * better-sqlite3's row objects, which replaying a million events notices.
  */
+function* rawPages(db: Db, columns: string, sel: EventSelection, range: { after?: number; upTo?: number }, span: number): Generator<unknown[][]> {
+  const page = db.prepare(`SELECT ${columns} FROM events WHERE seq > ? AND seq <= ? AND (${sel.where}) ORDER BY seq`).raw(true)
+  const nextSeq = db.prepare('SELECT min(seq) FROM events WHERE seq > ?').pluck()
+  const upTo = Math.min(range.upTo ?? Number.MAX_SAFE_INTEGER, lastSeq(db))
+  for (let after = range.after ?? 0; after < upTo; ) {
+    const end = Math.min(after + span, upTo)
+    const rows = page.all(after, end, ...sel.params) as unknown[][]
+    if (rows.length > 0) yield rows
+    // Over a gap in the numbering (a tampered log), jump to the next row rather than page through it.
+    after = rows.length > 0 ? end : Math.max(end, ((nextSeq.get(end) as number | null) ?? upTo) - 1)
+  }
+}
+
+/** The events `sel` picks with seq in (after, upTo], a page at a time (see rawPages). */
+export function* eventPages(db: Db, sel: EventSelection, range: { after?: number; upTo?: number } = {}, span = 4096): Generator<StoredEvent[]> {
+  for (const rows of rawPages(db, ROW_COLUMNS, sel, range, span)) yield rows.map((r) => rowToEvent(toEventRow(r)))
+}
+
+/** The log in order from fromSeq, as events. */
 export function* readEvents(db: Db, fromSeq = 1, pageSize = 1000): Generator<StoredEvent> {
   for (const page of eventPages(db, ALL_EVENTS, { after: fromSeq - 1 }, pageSize)) yield* page
 }
 
-/**
- * The events `sel` picks with seq in (after, upTo] (upTo at most the head when this starts),
- * in order, one page per `span` consecutive seqs. A page is a seq range, never an offset:
- * memory stays bounded, a filter served by an index in another order (several network ids,
- * say) sorts each row once, and one that needs a scan reads each row once.
- */
-export function* eventPages(
-  db: Db,
-  sel: EventSelection,
-  range: { after?: number; upTo?: number } = {},
-  span = 4096,
-): Generator<StoredEvent[]> {
-  const page = db.prepare(
-    `SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events
-      WHERE seq > ? AND seq <= ? AND (${sel.where}) ORDER BY seq`,
-  )
-  const upTo = Math.min(range.upTo ?? Number.MAX_SAFE_INTEGER, lastSeq(db))
-  for (let after = range.after ?? 0; after < upTo; after += span) {
-    const rows = page.all(after, Math.min(after + span, upTo), ...sel.params) as EventRow[]
-    if (rows.length > 0) yield rows.map(rowToEvent)
+/** The rows with fromSeq <= seq <= toSeq, in order, exactly as stored. */
+export function* readEventRows(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<EventRow> {
+  for (const rows of rawPages(db, ROW_COLUMNS, ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) yield* rows.map(toEventRow)
+}
+
+/** What replay reads: only the columns projectors use (actors and times are never projected). */
+export function* readProjectable(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<ProjectableEvent> {
+  for (const rows of rawPages(db, 'seq, hash, type, payload', ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
+    for (const r of rows) yield { seq: r[0], hash: r[1], type: r[2], payload: JSON.parse(r[3] as string) } as ProjectableEvent
   }
 }
 
 /** The newest sequence number in the log (0 when it is empty). */
 export function lastSeq(db: Db): number {
-  return (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events').get() as { seq: number }).seq
+  return logHead(db).seq
 }
 
 export interface TimeWindow {

@@ -123,14 +123,15 @@ export interface Actor {
   argv: string[]
 }
 
+/** What projectors need of a stored event: its facts and its place in the log, not who or when. */
+export type ProjectableEvent = NewEvent & { seq: number; hash: string }
+
 /** An event as stored in the log. */
-export type StoredEvent = NewEvent & {
-  seq: number
+export type StoredEvent = ProjectableEvent & {
   time: string
   host: string
   actor: Actor
   prevHash: string
-  hash: string
 }
 
 export const EVENT_TYPES: readonly EventType[] = [

@@ -1,6 +1,6 @@
 import type { Db } from '../events/database.js'
 import type { Projector } from '../events/store.js'
-import type { StoredEvent } from '../events/types.js'
+import type { ProjectableEvent } from '../events/types.js'
 
 const b = (v: boolean): number => (v ? 1 : 0)
 
@@ -9,61 +9,57 @@ const b = (v: boolean): number => (v ? 1 : 0)
  * append's transaction, so the tables and the log never disagree.
  */
 export function createProjector(db: Db): Projector {
+  // Positional parameters: binding arrays is cheaper than named objects, and replay runs
+  // these a million times.
   const s = {
     netIns: db.prepare(
       `INSERT INTO networks (id, name, driver, scope, created, subnet, gateway, ip_range, internal, attachable, builtin,
                              bridge, mtu, labels, options, created_seq)
-       VALUES (@id, @name, @driver, @scope, @created, @subnet, @gateway, @ipRange, @internal, @attachable, @builtin,
-               @bridge, @mtu, @labels, @options, @seq)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     netDel: db.prepare('DELETE FROM networks WHERE id = ?'),
     ctrIns: db.prepare(
       `INSERT INTO containers (id, name, created, hostname, netns_kind, netns_path, netns_inode, network_mode, created_seq)
-       VALUES (@id, @name, @created, @hostname, @netnsKind, @netnsPath, @netnsInode, @networkMode, @seq)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     ctrDel: db.prepare('DELETE FROM containers WHERE id = ?'),
     epIns: db.prepare(
       `INSERT INTO endpoints (id, network_id, container_id, ifname, host_ifname, bridge, ipv4, prefix_len, gateway, mac,
                               mtu, aliases, default_route, connected_seq)
-       VALUES (@id, @networkId, @containerId, @ifname, @hostIfname, @bridge, @ipv4, @prefixLen, @gateway, @mac,
-               @mtu, @aliases, @defaultRoute, @seq)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     epDel: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     routeOff: db.prepare('UPDATE endpoints SET default_route = 0 WHERE container_id = ?'),
     routeOn: db.prepare('UPDATE endpoints SET default_route = 1 WHERE container_id = ? AND ifname = ?'),
   }
 
-  return (e: StoredEvent): void => {
+  return (e: ProjectableEvent): void => {
     switch (e.type) {
       case 'NetworkCreated': {
         const p = e.payload
-        s.netIns.run({
-          ...p,
-          internal: b(p.internal),
-          attachable: b(p.attachable),
-          builtin: b(p.builtin),
-          labels: JSON.stringify(p.labels),
-          options: JSON.stringify(p.options),
-          seq: e.seq,
-        })
+        s.netIns.run(
+          p.id, p.name, p.driver, p.scope, p.created, p.subnet, p.gateway, p.ipRange, b(p.internal), b(p.attachable), b(p.builtin),
+          p.bridge, p.mtu, JSON.stringify(p.labels), JSON.stringify(p.options), e.seq,
+        )
         return
       }
       case 'NetworkRemoved':
         s.netDel.run(e.payload.id)
         return
-      case 'ContainerCreated':
-        s.ctrIns.run({ ...e.payload, seq: e.seq })
+      case 'ContainerCreated': {
+        const p = e.payload
+        s.ctrIns.run(p.id, p.name, p.created, p.hostname, p.netnsKind, p.netnsPath, p.netnsInode, p.networkMode, e.seq)
         return
+      }
       case 'ContainerRemoved':
         s.ctrDel.run(e.payload.id)
         return
       case 'EndpointConnected': {
         const p = e.payload
-        s.epIns.run({
-          id: p.id, networkId: p.networkId, containerId: p.containerId, ifname: p.ifname, hostIfname: p.hostIfname,
-          bridge: p.bridge, ipv4: p.ipv4, prefixLen: p.prefixLen, gateway: p.gateway, mac: p.mac, mtu: p.mtu,
-          aliases: JSON.stringify(p.aliases), defaultRoute: b(p.defaultRoute !== null), seq: e.seq,
-        })
+        s.epIns.run(
+          p.id, p.networkId, p.containerId, p.ifname, p.hostIfname, p.bridge, p.ipv4, p.prefixLen, p.gateway, p.mac, p.mtu,
+          JSON.stringify(p.aliases), b(p.defaultRoute !== null), e.seq,
+        )
         return
       }
       case 'EndpointDisconnected': {

@@ -6,13 +6,17 @@ import { EventLog } from '../../src/events/store.js'
 import type { Actor, NewEvent, StoredEvent } from '../../src/events/types.js'
 import { createProjector } from '../../src/projections/projectors.js'
 import { StateQueries } from '../../src/projections/queries.js'
+import { SNAPSHOT_INTERVAL, withSnapshots } from '../../src/projections/snapshots.js'
 
 export const ACTOR: Actor = { uid: 0, user: 'root', sudoUser: 'alice', pid: 42, argv: ['network', 'ls'] }
 
-/** A state database in memory with deterministic ids and clock: decide + append, no kernel. */
-export function memoryState() {
+/**
+ * A state database in memory with deterministic ids and clock: decide + append, no kernel.
+ * The projector is the append path's, snapshots included (every `snapshotEvery` events).
+ */
+export function memoryState(snapshotEvery = SNAPSHOT_INTERVAL) {
   const db = openDatabase(':memory:')
-  const log = new EventLog(db, createProjector(db))
+  const log = new EventLog(db, withSnapshots(db, createProjector(db), snapshotEvery))
   const state = new StateQueries(db)
   let n = 0
   // Deterministic but spread out like real ids, so prefixes differ.

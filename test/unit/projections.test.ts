@@ -1,54 +1,29 @@
 import { describe, expect, it } from 'vitest'
-import { decideConnect } from '../../src/core/connect.js'
-import { decideContainerCreate } from '../../src/core/container-create.js'
-import { decideContainerRemove } from '../../src/core/container-remove.js'
-import type { DecideContext } from '../../src/core/context.js'
-import { decideDisconnect } from '../../src/core/disconnect.js'
-import { UserError } from '../../src/core/errors.js'
+import { resolveAt } from '../../src/app/state-at.js'
 import { decideNetworkCreate } from '../../src/core/network-create.js'
-import { decideNetworkRemove } from '../../src/core/network-remove.js'
+import { UserError } from '../../src/core/errors.js'
 import type { Db } from '../../src/events/database.js'
-import type { NewEvent } from '../../src/events/types.js'
-import { findChainBreak } from '../../src/events/verify.js'
-import { PROJECTION_TABLES, rebuildProjections } from '../../src/projections/rebuild.js'
-import { memoryState } from './memory-state.js'
-
-/** A tiny seeded PRNG so a failing sequence can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31
-    return seed / 2 ** 31
-  }
-}
+import { logHead, readEventRows, rowToProjectable } from '../../src/events/store.js'
+import { rebuildProjections } from '../../src/projections/rebuild.js'
+import { Replay } from '../../src/projections/replay.js'
+import { PROJECTION_TABLES, dumpProjections } from '../../src/projections/tables.js'
+import { ACTOR } from './memory-state.js'
+import { randomOps } from './random-ops.js'
 
 function dump(db: Db) {
   return Object.fromEntries(PROJECTION_TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY id`).all()]))
 }
 
-function randomOps(seed: number, steps: number) {
-  const s = memoryState()
-  const rnd = prng(seed)
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]
-  const nets = ['bridge', 'none', 'n1', 'n2', 'n3']
-  const ctrs = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']
-  const ops: ((c: DecideContext) => NewEvent[])[] = [
-    (c) => decideNetworkCreate({ name: pick(nets), driver: 'bridge', internal: rnd() < 0.3, attachable: false, labels: {}, options: {}, hostRoutes: [] }, c),
-    (c) => decideNetworkRemove(pick(nets), c),
-    (c) => decideContainerCreate({ name: pick(ctrs), network: pick(nets), aliases: rnd() < 0.5 ? ['db'] : [] }, c),
-    (c) => decideContainerRemove(pick(ctrs), c),
-    (c) => decideConnect({ network: pick(nets), container: pick(ctrs), aliases: [] }, c),
-    (c) => decideDisconnect({ network: pick(nets), container: pick(ctrs) }, c),
-  ]
-  let applied = 0
-  for (let i = 0; i < steps; i++) {
-    try {
-      s.apply(pick(ops))
-      applied++
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err
-    }
+const snapshots = (db: Db) => db.prepare('SELECT seq, hash, tables FROM snapshots ORDER BY seq').all()
+
+/** The tables after event `seq`, replayed with `Replay.to` (nearest snapshot, then the rest). */
+function replayedAt(db: Db, seq: number) {
+  const r = Replay.to(db, seq)
+  try {
+    return dumpProjections(r.db)
+  } finally {
+    r.close()
   }
-  return { s, applied }
 }
 
 describe('projections', () => {
@@ -69,25 +44,75 @@ describe('projections', () => {
   })
 })
 
-describe('hash chain', () => {
-  it('links every event to the previous one', () => {
-    const { s } = randomOps(3, 100)
-    expect(findChainBreak(s.db)).toBeUndefined()
-    const rows = s.db.prepare('SELECT seq, prev_hash, hash FROM events ORDER BY seq').all() as { prev_hash: string; hash: string }[]
-    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash)
+describe('replay of a prefix of the log', () => {
+  it.each([11, 12, 13])('equals the live tables, rowids included, after every step (seed %i)', (seed) => {
+    const live: { seq: number; tables: ReturnType<typeof dumpProjections> }[] = []
+    const { s } = randomOps(seed, 200, { afterEach: (st) => live.push({ seq: st.log.head().seq, tables: dumpProjections(st.db) }) })
+    expect(live.length).toBeGreaterThan(30)
+    for (const step of live) expect(replayedAt(s.db, step.seq), `seq ${step.seq}`).toEqual(step.tables)
   })
 
-  it('notices an edited, deleted or reordered event', () => {
-    const edited = randomOps(4, 60).s.db
-    edited.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 5").run()
-    expect(findChainBreak(edited)).toEqual({ seq: 5, reason: 'content changed after it was written' })
+  it('from snapshots plus the tail equals a replay of the whole prefix', () => {
+    const { s } = randomOps(21, 300, { snapshotEvery: 25 })
+    const head = s.log.head().seq
+    expect(snapshots(s.db).length).toBe(Math.floor(head / 25))
+    // Every prefix, replayed event by event from nothing.
+    const full = Replay.from(s.db, 0)
+    const fromNothing = [...readEventRows(s.db)].map((row) => {
+      full.apply(rowToProjectable(row))
+      return dumpProjections(full.db)
+    })
+    full.close()
+    for (let seq = 1; seq <= head; seq++) expect(replayedAt(s.db, seq), `seq ${seq}`).toEqual(fromNothing[seq - 1])
+  })
 
-    const deleted = randomOps(4, 60).s.db
-    deleted.prepare('DELETE FROM events WHERE seq = 3').run()
-    expect(findChainBreak(deleted)?.seq).toBe(3)
+  it('ignores a snapshot whose event was rewritten', () => {
+    const { s } = randomOps(22, 200, { snapshotEvery: 25 })
+    const expected = replayedAt(s.db, 60)
+    // A snapshot of some other history: it must not be used for this log.
+    s.db.prepare("UPDATE snapshots SET hash = 'x', tables = replace(tables, '172.', '10.') WHERE seq = 50").run()
+    expect(replayedAt(s.db, 60)).toEqual(expected)
+  })
 
-    const swapped = randomOps(4, 60).s.db
-    swapped.exec('UPDATE events SET seq = -1 WHERE seq = 4; UPDATE events SET seq = 4 WHERE seq = 5; UPDATE events SET seq = 5 WHERE seq = -1')
-    expect(findChainBreak(swapped)?.seq).toBe(4)
+  it('admin rebuild refills the snapshots as the append path wrote them', () => {
+    const { s } = randomOps(23, 300, { snapshotEvery: 20 })
+    const before = snapshots(s.db)
+    expect(before.length).toBeGreaterThan(5)
+    const progress: number[] = []
+    expect(rebuildProjections(s.db, { snapshotEvery: 20, onProgress: (done, total) => progress.push(done, total) })).toBe(s.log.head().seq)
+    expect(snapshots(s.db)).toEqual(before)
+    expect(progress.slice(-2)).toEqual([s.log.head().seq, s.log.head().seq])
+  })
+})
+
+describe('--at', () => {
+  it('names a seq, or the last event at or before a time', () => {
+    const { s } = randomOps(31, 40)
+    const head = logHead(s.db).seq
+    const later = (name: string, time: string) =>
+      s.db.transaction(() =>
+        s.log.append(decideNetworkCreate({ name, driver: 'bridge', internal: false, attachable: false, labels: {}, options: {}, hostRoutes: [] }, s.ctx), { actor: ACTOR, host: 'h1', time }),
+      )()
+    later('t1', '2026-11-28T10:00:00.000Z')
+    later('t2', '2026-11-28T10:00:00.500Z')
+    expect(resolveAt(s.db, 'seq:0')).toBe(0)
+    expect(resolveAt(s.db, `seq:${head}`)).toBe(head)
+    expect(resolveAt(s.db, '2026-11-27T11:59:59Z')).toBe(0)
+    expect(resolveAt(s.db, '2026-11-27T12:00:00Z')).toBe(head)
+    expect(resolveAt(s.db, '2026-11-28T10:00:00.499Z')).toBe(head + 1)
+    expect(resolveAt(s.db, '2026-11-28T12:00:00+02:00')).toBe(head + 1)
+    expect(resolveAt(s.db, '2026-11-28T12:00:01+02:00')).toBe(head + 2)
+    expect(resolveAt(s.db, String(Date.parse('2026-11-28T10:00:00.250Z') / 1000))).toBe(head + 1)
+    expect(resolveAt(s.db, '1h', new Date('2026-11-28T11:00:00.400Z'))).toBe(head + 1)
+    expect(resolveAt(s.db, '300000000000')).toBe(head + 2) // year 11476
+  })
+
+  it('refuses a seq beyond the head and what is not a time, in one line', () => {
+    const { s } = randomOps(32, 10)
+    const head = logHead(s.db).seq
+    expect(() => resolveAt(s.db, `seq:${head + 1}`)).toThrow(new UserError(`invalid --at seq:${head + 1}: the log ends at seq ${head}`))
+    expect(() => resolveAt(s.db, 'seq:-1')).toThrow(UserError)
+    expect(() => resolveAt(s.db, '99999999999999')).toThrow(/not a representable time/)
+    expect(() => resolveAt(s.db, 'yesterday')).toThrow(/^invalid --at 'yesterday': use seq:N, an RFC 3339 time/)
   })
 })

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core'
-import { PatchbayCommand } from '../../cli/base.js'
+import { PatchbayCommand, atFlag } from '../../cli/base.js'
 
 export default class ContainerInspect extends PatchbayCommand {
   static description = 'Display detailed information on one or more containers'
@@ -11,18 +11,18 @@ export default class ContainerInspect extends PatchbayCommand {
     "<%= config.bin %> inspect -f '{{range $net, $ep := .NetworkSettings.Networks}}{{$net}} {{$ep.IPAddress}}{{println}}{{end}}' container2",
   ]
   static args = { container: Args.string({ required: true, description: 'container name or ID' }) }
-  static flags = { format: Flags.string({ char: 'f', description: 'format output using a Go template' }) }
+  static flags = { format: Flags.string({ char: 'f', description: 'format output using a Go template' }), at: atFlag }
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ContainerInspect)
     const { containerInspectView } = await import('../../format/container-inspect.js')
     const { UserError } = await import('../../core/errors.js')
-    const views = await this.withApp(flags.root, (app) => {
-      const networks = new Map(app.state.networks().map((n) => [n.id, n]))
+    const views = await this.withState(flags.root, flags.at, (state) => {
+      const networks = new Map(state.networks().map((n) => [n.id, n]))
       return (argv as string[]).map((ref) => {
-        const c = app.state.findContainer(ref)
+        const c = state.findContainer(ref)
         if (!c) throw new UserError(`No such container: ${ref}`)
-        return containerInspectView(c, app.state.endpointsOfContainer(c.id), networks)
+        return containerInspectView(c, state.endpointsOfContainer(c.id), networks)
       })
     })
     await this.printInspect(views, flags.format)

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { PatchbayCommand } from '../../cli/base.js'
+import { PatchbayCommand, atFlag } from '../../cli/base.js'
 
 export default class ContainerLs extends PatchbayCommand {
   static description = 'List containers'
@@ -9,17 +9,18 @@ export default class ContainerLs extends PatchbayCommand {
     quiet: Flags.boolean({ char: 'q', description: 'only display container IDs' }),
     'no-trunc': Flags.boolean({ description: 'do not truncate the output' }),
     format: Flags.string({ description: 'format output using a Go template' }),
+    at: atFlag,
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ContainerLs)
     const noTrunc = flags['no-trunc']
-    const views = await this.withApp(flags.root, (app) => {
-      const names = new Map(app.state.networks().map((n) => [n.id, n.name]))
-      return app.state.containers().map((c) => ({
+    const views = await this.withState(flags.root, flags.at, (state) => {
+      const names = new Map(state.networks().map((n) => [n.id, n.name]))
+      return state.containers().map((c) => ({
         ID: noTrunc ? c.id : c.id.slice(0, 12),
         Names: c.name,
-        Networks: app.state.endpointsOfContainer(c.id).map((e) => names.get(e.networkId)).join(','),
+        Networks: state.endpointsOfContainer(c.id).map((e) => names.get(e.networkId)).join(','),
         CreatedAt: c.created,
       }))
     })

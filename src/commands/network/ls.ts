@@ -1,22 +1,23 @@
 import { Flags } from '@oclif/core'
-import { PatchbayCommand } from '../../cli/base.js'
+import { PatchbayCommand, atFlag } from '../../cli/base.js'
 
 export default class NetworkLs extends PatchbayCommand {
   static description = 'List networks'
   static aliases = ['network:list']
-  static examples = ['<%= config.bin %> network ls', '<%= config.bin %> network ls -f driver=bridge -q']
+  static examples = ['<%= config.bin %> network ls', '<%= config.bin %> network ls -f driver=bridge -q', '<%= config.bin %> network ls --at seq:42']
   static flags = {
     quiet: Flags.boolean({ char: 'q', description: 'only display network IDs' }),
     'no-trunc': Flags.boolean({ description: 'do not truncate the output' }),
     filter: Flags.string({ char: 'f', description: 'filter output (name=, id=, driver=, label=, scope=, type=)', multiple: true, multipleNonGreedy: true, default: [] }),
     format: Flags.string({ description: 'format output using a Go template' }),
+    at: atFlag,
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(NetworkLs)
     const { parseFilters, networkMatches, NETWORK_FILTERS } = await import('../../format/filters.js')
     const filters = parseFilters(flags.filter, NETWORK_FILTERS)
-    const nets = await this.withApp(flags.root, (app) => app.state.networks().filter((n) => networkMatches(n, filters)))
+    const nets = await this.withState(flags.root, flags.at, (state) => state.networks().filter((n) => networkMatches(n, filters)))
     const noTrunc = flags['no-trunc']
     if (flags.quiet) return this.out(nets.map((n) => `${noTrunc ? n.id : n.id.slice(0, 12)}\n`).join(''))
     const { networkListView } = await import('../../format/network-inspect.js')

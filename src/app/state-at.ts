@@ -1,0 +1,38 @@
+import { UserError } from '../core/errors.js'
+import { parseTimeSpec } from '../core/time-spec.js'
+import type { Db } from '../events/database.js'
+import { logHead, windowSeqs } from '../events/store.js'
+import { Replay } from '../projections/replay.js'
+
+// Stored times are 4-digit-year ISO strings; a later year would print as "+010000-…" and sort first.
+const LAST_TIME = new Date('9999-12-31T23:59:59.999Z')
+
+/**
+ * The sequence number `--at` names: `seq:N`, or the last event at or before a time given as
+ * docker's --since/--until take it (RFC 3339, Unix seconds, or a duration meaning that long
+ * ago). 0 (the empty state) when the log starts later.
+ */
+export function resolveAt(db: Db, spec: string, now = new Date()): number {
+  const head = logHead(db).seq
+  const seq = /^seq:(.*)$/.exec(spec.trim())
+  if (seq) {
+    if (!/^\d+$/.test(seq[1])) throw new UserError(`invalid --at ${spec}: seq:N takes a whole number`)
+    const n = Number(seq[1])
+    if (n > head) throw new UserError(`invalid --at ${spec}: the log ends at seq ${head}`)
+    return n
+  }
+  let time: Date
+  try {
+    time = parseTimeSpec(spec, now)
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err
+    throw new UserError(`invalid --at '${spec}': use seq:N, an RFC 3339 time (2026-11-27T10:00:00Z), Unix seconds, or a duration such as 10m`)
+  }
+  if (Number.isNaN(time.getTime())) throw new UserError(`invalid --at '${spec}': not a representable time`)
+  return windowSeqs(db, { until: time.getUTCFullYear() > 9999 ? LAST_TIME : time }).upTo
+}
+
+/** The state as it was at `spec` (see resolveAt), replayed from the log; close it after use. */
+export function stateAt(db: Db, spec: string): Replay {
+  return Replay.to(db, resolveAt(db, spec))
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest'
+import { verifyLog } from '../../src/app/audit-verify.js'
+import type { Db } from '../../src/events/database.js'
+import { type EventRow, eventHash } from '../../src/events/hash.js'
+import { logHead } from '../../src/events/store.js'
+import { findChainBreak } from '../../src/events/verify.js'
+import { randomOps } from './random-ops.js'
+
+/** A log of ~100 events with a snapshot every 20. */
+function log(): Db {
+  const { s } = randomOps(4, 260, { snapshotEvery: 20 })
+  expect(s.log.head().seq).toBeGreaterThan(80)
+  return s.db
+}
+
+const row = (db: Db, seq: number) => db.prepare('SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq = ?').get(seq) as EventRow
+
+/** Moves every row from `seq` on by `by` (negating first, so the primary key never collides). */
+function shift(db: Db, seq: number, by: number): void {
+  db.prepare('UPDATE events SET seq = -(seq + ?) WHERE seq >= ?').run(by, seq)
+  db.exec('UPDATE events SET seq = -seq WHERE seq < 0')
+}
+
+function insertRow(db: Db, r: EventRow): void {
+  db.prepare(
+    `INSERT INTO events (seq, time, type, host, actor, actor_user, payload, prev_hash, hash)
+     VALUES (@seq, @time, @type, @host, @actor, 'mallory', @payload, @prev_hash, @hash)`,
+  ).run(r)
+}
+
+const failure = (db: Db, opts = {}) => verifyLog(db, opts).failure
+
+describe('audit verify', () => {
+  it('passes an intact log, counting events and snapshots', () => {
+    const db = log()
+    const head = logHead(db)
+    expect(verifyLog(db)).toEqual({ from: 1, checked: head.seq, snapshots: Math.floor(head.seq / 20), head })
+    expect(findChainBreak(db)).toBeUndefined()
+  })
+
+  it('changed: an edited event', () => {
+    const db = log()
+    db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 5").run()
+    expect(failure(db)).toEqual({ seq: 5, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' })
+  })
+
+  it('changed: an edited event whose hash was recomputed (the next one still links to the original)', () => {
+    const db = log()
+    const r = { ...row(db, 5), host: 'elsewhere' }
+    db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = 5').run(r.host, eventHash(r))
+    expect(failure(db)).toMatchObject({ seq: 5, kind: 'changed', reason: expect.stringMatching(/rewritten with a new hash/) })
+  })
+
+  it('missing: a deleted event, also when the later ones were renumbered to close the gap', () => {
+    const gap = log()
+    gap.prepare('DELETE FROM events WHERE seq = 5').run()
+    expect(failure(gap)).toMatchObject({ seq: 5, kind: 'missing', reason: 'the log jumps from seq 4 to seq 6 (deleted)' })
+    const closed = log()
+    closed.prepare('DELETE FROM events WHERE seq = 5').run()
+    shift(closed, 6, -1)
+    expect(failure(closed)).toMatchObject({ seq: 5, kind: 'missing' })
+  })
+
+  it('inserted: a forged event with a valid link and hash, the rest moved up', () => {
+    const db = log()
+    shift(db, 5, 1)
+    const forged = { ...row(db, 4), seq: 5, host: 'forged', prev_hash: row(db, 4).hash }
+    insertRow(db, { ...forged, hash: eventHash(forged) })
+    expect(failure(db)).toEqual({ seq: 5, kind: 'inserted', reason: 'not part of the chain: seq 6 links back to seq 4' })
+  })
+
+  it('inserted: a row that links nowhere, and one before the first event', () => {
+    const db = log()
+    shift(db, 5, 1)
+    insertRow(db, { ...row(db, 4), seq: 5, prev_hash: 'f'.repeat(64), hash: 'e'.repeat(64) })
+    expect(failure(db)).toMatchObject({ seq: 5, kind: 'inserted' })
+
+    const first = log()
+    shift(first, 1, 1)
+    const forged = { ...row(first, 2), seq: 1, host: 'forged', prev_hash: '0'.repeat(64) }
+    insertRow(first, { ...forged, hash: eventHash(forged) })
+    expect(failure(first)).toMatchObject({ seq: 1, kind: 'inserted' })
+  })
+
+  it('changed: a correctly chained event the projectors cannot replay was not written by patchbay', () => {
+    const db = log()
+    const head = logHead(db)
+    const forged = { ...row(db, 1), seq: head.seq + 1, prev_hash: head.hash }
+    insertRow(db, { ...forged, hash: eventHash(forged) })
+    expect(failure(db)).toMatchObject({ seq: head.seq + 1, kind: 'changed', reason: expect.stringMatching(/cannot be replayed \(UNIQUE constraint failed/) })
+  })
+
+  it('reordered: two events swapped, or one moved to the end', () => {
+    const swapped = log()
+    swapped.exec('UPDATE events SET seq = -1 WHERE seq = 4; UPDATE events SET seq = 4 WHERE seq = 5; UPDATE events SET seq = 5 WHERE seq = -1')
+    expect(failure(swapped)).toEqual({ seq: 4, kind: 'reordered', reason: 'it links to seq 5, which comes after it' })
+    const moved = log()
+    const end = logHead(moved).seq + 1
+    moved.prepare('UPDATE events SET seq = ? WHERE seq = 7').run(end)
+    expect(failure(moved)).toEqual({ seq: 7, kind: 'reordered', reason: `seq 8 links to seq ${end}, which comes after it` })
+  })
+
+  it('projection drift: an edited, a deleted and an added table row', () => {
+    const edited = log()
+    const ep = edited.prepare('SELECT id, ipv4 FROM endpoints WHERE ipv4 IS NOT NULL LIMIT 1').get() as { id: string; ipv4: string }
+    edited.prepare("UPDATE endpoints SET ipv4 = '10.9.9.9' WHERE id = ?").run(ep.id)
+    expect(failure(edited)).toEqual({
+      seq: logHead(edited).seq,
+      kind: 'projection drift',
+      reason: `table endpoints, row id=${ep.id}: ipv4 is "10.9.9.9", the log gives "${ep.ipv4}"`,
+    })
+    const deleted = log()
+    deleted.prepare('DELETE FROM endpoints WHERE id = ?').run(ep.id)
+    expect(failure(deleted)?.reason).toBe(`table endpoints: row id=${ep.id} is missing (the log has it)`)
+    const added = log()
+    added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0 FROM networks LIMIT 1`)
+    expect(failure(added)?.reason).toBe(`table networks: row id=${'a'.repeat(64)} is not in the log`)
+  })
+
+  it('projection drift: a snapshot that does not match the replay at its seq', () => {
+    const db = log()
+    db.prepare("UPDATE snapshots SET tables = replace(tables, '\"172.', '\"10.') WHERE seq = 40").run()
+    expect(failure(db)).toMatchObject({ seq: 40, kind: 'projection drift', reason: expect.stringMatching(/^snapshot 40: table \w+, row id=\w+: \w+ is "10\./) })
+  })
+
+  it('--from trusts the events before it and checks the rest, projections included', () => {
+    const db = log()
+    const head = logHead(db)
+    db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 5").run()
+    expect(verifyLog(db, { from: 50 })).toEqual({ from: 50, checked: head.seq - 49, snapshots: Math.floor(head.seq / 20) - 2, head })
+    db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 60").run()
+    expect(failure(db, { from: 50 })).toMatchObject({ seq: 60, kind: 'changed' })
+
+    const drifted = log()
+    drifted.exec("UPDATE networks SET name = 'renamed' WHERE name = 'bridge'")
+    expect(failure(drifted, { from: logHead(drifted).seq })).toMatchObject({ kind: 'projection drift', reason: expect.stringMatching(/name is "renamed", the log gives "bridge"/) })
+    expect(() => verifyLog(drifted, { from: logHead(drifted).seq + 2 })).toThrow(/^invalid --from/)
+  })
+
+  it('--head proves a recorded event still has its hash', () => {
+    const db = log()
+    const recorded = logHead(db)
+    expect(failure(db, { head: recorded })).toBeUndefined()
+    // History rewritten consistently (every hash recomputed): only the recorded head tells.
+    let prev = '0'.repeat(64)
+    for (let seq = 1; seq <= recorded.seq; seq++) {
+      const r = { ...row(db, seq), prev_hash: prev, ...(seq === 3 ? { host: 'elsewhere' } : {}) }
+      prev = eventHash(r)
+      db.prepare('UPDATE events SET host = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(r.host, r.prev_hash, prev, seq)
+    }
+    db.exec('DELETE FROM snapshots')
+    expect(failure(db)).toBeUndefined()
+    expect(failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) })
+    db.prepare('DELETE FROM events WHERE seq = ?').run(recorded.seq)
+    expect(failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'missing' })
+  })
+})

@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js'
 import { parseTimeSpec } from '../core/time-spec.js'
 import type { Db } from '../events/database.js'
-import { logHead, windowSeqs } from '../events/store.js'
+import { logHead, seqAtTime } from '../events/store.js'
 import { Replay } from '../projections/replay.js'
 
 // Stored times are 4-digit-year ISO strings; a later year would print as "+010000-…" and sort first.
@@ -29,7 +29,7 @@ export function resolveAt(db: Db, spec: string, now = new Date()): number {
     throw new UserError(`invalid --at '${spec}': use seq:N, an RFC 3339 time (2026-11-27T10:00:00Z), Unix seconds, or a duration such as 10m`)
   }
   if (Number.isNaN(time.getTime())) throw new UserError(`invalid --at '${spec}': not a representable time`)
-  return windowSeqs(db, { until: time.getUTCFullYear() > 9999 ? LAST_TIME : time }).upTo
+  return seqAtTime(db, time.getUTCFullYear() > 9999 ? LAST_TIME : time)
 }
 
 /** The state as it was at `spec` (see resolveAt), replayed from the log; close it after use. */

@@ -17,7 +17,8 @@ export default class Restore extends PatchbayCommand {
     const { describeAction } = await import('../core/restore-plan.js')
     const { restoreSummary } = await import('../format/restore-report.js')
     const started = process.hrtime.bigint()
-    const bar = !dryRun && process.stderr.isTTY ? await progressBar() : undefined
+    const { progressBar } = await import('../cli/progress.js')
+    const bar = dryRun ? undefined : await progressBar('restore', 'changes')
     const result = await this.withApp(flags.root, (app) =>
       restore(app, {
         dryRun,
@@ -37,9 +38,4 @@ export default class Restore extends PatchbayCommand {
     this.out(restoreSummary(plan, { dryRun, failed: failures.length, seconds }))
     if (failures.length) process.exitCode = 1
   }
-}
-
-async function progressBar() {
-  const { SingleBar, Presets } = (await import('cli-progress')).default
-  return new SingleBar({ stream: process.stderr, format: 'restore [{bar}] {value}/{total} changes', clearOnComplete: true }, Presets.shades_classic)
 }

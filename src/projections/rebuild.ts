@@ -5,7 +5,7 @@ import { SNAPSHOT_INTERVAL, clearSnapshots, saveSnapshot } from './snapshots.js'
 import { clearProjections, dumpProjections, loadProjections } from './tables.js'
 
 export interface RebuildOptions {
-  /** Called every few thousand events with how many are done and how many there are. */
+  /** Called with 0 first, then every few thousand events: how many are done, of how many. */
   onProgress?: (done: number, total: number) => void
   snapshotEvery?: number
 }
@@ -24,6 +24,7 @@ export function rebuildProjections(db: Db, opts: RebuildOptions = {}): number {
   let count = 0
   db.transaction(() => {
     const total = logHead(db).seq
+    opts.onProgress?.(0, total)
     const replay = Replay.from(db, 0)
     try {
       clearSnapshots(db)

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EventRow, eventHash } from '../../src/events/hash.js'
-import { NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot, parseJsonLines } from './sandbox.js'
+import { BIN, NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot, parseJsonLines } from './sandbox.js'
 
 interface Step {
   label: string
@@ -218,6 +218,10 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
       expect(r.stdout).toMatch(/^rebuilt the projections from \d+ events in \d+\.\d s\n$/)
       expect(r.stderr).toBe('')
       expect(await projectionDump()).toBe(before)
+      // On a terminal: a progress bar on stderr, then the summary.
+      const tty = await sb.shOk(`script -qec 'env PATCHBAY_ROOT=${sb.root} ${BIN} admin rebuild' /dev/null`)
+      expect(tty).toMatch(/rebuild \[.*\] \d+\/\d+ events/)
+      expect(tty).toMatch(/rebuilt the projections from \d+ events in \d+\.\d s\r?\n$/)
 
       await sqlite(dbFile(), "UPDATE containers SET name = 'renamed' WHERE name = 'c5'")
       expect(await sb.fail(['audit', 'verify'])).toMatch(/^Error: seq \d+ projection drift: table containers, row id=\w+: name is "renamed", the log gives "c5"\n$/)

@@ -81,6 +81,7 @@ describe('replay of a prefix of the log', () => {
     const progress: number[] = []
     expect(rebuildProjections(s.db, { snapshotEvery: 20, onProgress: (done, total) => progress.push(done, total) })).toBe(s.log.head().seq)
     expect(snapshots(s.db)).toEqual(before)
+    expect(progress.slice(0, 2)).toEqual([0, s.log.head().seq])
     expect(progress.slice(-2)).toEqual([s.log.head().seq, s.log.head().seq])
   })
 })

@@ -7,14 +7,14 @@ export default class AdminRebuild extends PatchbayCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(AdminRebuild)
     const { rebuildProjections } = await import('../../projections/rebuild.js')
-    const { progressBar } = await import('../../format/progress.js')
-    const bar = process.stderr.isTTY ? progressBar('rebuild', process.stderr) : undefined
+    const { progressBar } = await import('../../cli/progress.js')
+    const bar = await progressBar('rebuild', 'events')
     const started = process.hrtime.bigint()
     const count = await this.withApp(flags.root, (app) => {
       try {
-        return rebuildProjections(app.db, { onProgress: bar?.update })
+        return rebuildProjections(app.db, { onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) })
       } finally {
-        bar?.clear()
+        bar?.stop()
       }
     })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9

@@ -2,7 +2,10 @@
 // command loads only the code it uses (oclif's explicit command strategy needs no folder scan).
 // dist/gen-topology.js and dist/gen-log.js write benchmark fixtures through the CLI's own modules.
 import { build } from 'esbuild'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Script } from 'node:vm'
+import { wrapCommonJs } from '../bin/load-fast.cjs'
 
 rmSync('dist', { recursive: true, force: true })
 await build({
@@ -25,3 +28,29 @@ await build({
   banner: { js: "import { createRequire as __pbRequire } from 'node:module'; const require = __pbRequire(import.meta.url);" },
   logLevel: 'warning',
 })
+
+// The fast path: one CommonJS file (Node's ESM loader alone costs ~15 ms at start-up), loaded
+// by bin/patchbay before anything else; it holds only the hot read commands, no oclif.
+await build({
+  entryPoints: { fast: 'src/fast.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  // better-sqlite3's JavaScript is inlined too (one file to compile instead of a dozen); its
+  // addon is loaded by path (see src/events/database.ts).
+  external: ['netlink'],
+  define: { 'import.meta.url': '__pbImportMetaUrl' },
+  banner: { js: "const __pbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+})
+
+// V8's code cache for the fast path, made by this Node: bin/patchbay hands it to V8 so the
+// bundle need not be compiled on every start (~5 ms). A cache from another Node or another
+// build is rejected by V8 and the file is simply compiled.
+const fast = 'dist/fast.cjs'
+const script = new Script(wrapCommonJs(readFileSync(fast, 'utf8')), { filename: resolve(fast) })
+writeFileSync(`${fast}.cache`, script.createCachedData())

@@ -27,14 +27,17 @@ export function openState(root: string): AppState {
   const paths = pathsFor(root)
   const db = openDatabase(paths.db)
   const log = new EventLog(db, withSnapshots(db, createProjector(db)))
-  const actor = currentActor()
-  const host = currentHost()
+  // Looked up on the first append only: read commands never need them (getpwuid is not free).
+  let who: { actor: ReturnType<typeof currentActor>; host: string } | undefined
   const app: AppState = {
     paths,
     db,
     log,
     state: new StateQueries(db),
-    append: (events) => log.append(events, { actor, host, time: nowIso() }),
+    append: (events) => {
+      who ??= { actor: currentActor(), host: currentHost() }
+      return log.append(events, { ...who, time: nowIso() })
+    },
     close: () => db.close(),
   }
   ensureBuiltins(app)

@@ -2,12 +2,8 @@ import { Command, Flags } from '@oclif/core'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import type { AppState } from '../app/state.js'
 import type { Decide, MutateOptions } from '../app/mutate.js'
-import type { StateQueries } from '../projections/queries.js'
-
-/** `--at T` on the commands that show state: the state as it was then, replayed from the log. */
-export const atFlag = Flags.string({
-  description: 'show the state as it was at T: seq:N, an RFC 3339 time, Unix seconds, or a duration such as 10m (that long ago)',
-})
+import { formatError } from './errors.js'
+import type { ReadCommand, ReadInput } from './read-commands.js'
 
 /** Every patchbay command: --root/--debug, and errors printed as one line. */
 export abstract class PatchbayCommand extends Command {
@@ -25,48 +21,16 @@ export abstract class PatchbayCommand extends Command {
   protected static needsRoot = false
   private debugErrors = false
 
-  protected async openApp(root: string): Promise<AppState> {
-    const ctor = this.constructor as typeof PatchbayCommand
-    if (ctor.needsRoot && process.getuid?.() !== 0) {
-      const { UserError } = await import('../core/errors.js')
-      throw new UserError(`patchbay ${this.id?.replace(':', ' ')} needs root to change network namespaces (try sudo)`)
-    }
-    const { openState } = await import('../app/state.js')
-    try {
-      return openState(root)
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      // Opening the log writes to it (WAL, migrations): reading needs write access too.
-      if (code === 'EACCES' || code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_READONLY')) {
-        const { UserError } = await import('../core/errors.js')
-        throw new UserError(`cannot open patchbay state in ${root}: permission denied (run as root, or give --root a directory you own)`)
-      }
-      throw err
-    }
-  }
-
   /** Runs `fn` with the state open, closing it afterwards. */
   protected async withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T): Promise<T> {
-    const app = await this.openApp(root)
-    try {
-      return await fn(app)
-    } finally {
-      app.close()
-    }
+    const ctor = this.constructor as typeof PatchbayCommand
+    const { withApp } = await import('./state-access.js')
+    return withApp(root, fn, ctor.needsRoot ? this.id?.replace(':', ' ') : undefined)
   }
 
-  /** Runs `fn` over the live projections, or with `at` over the state as it was then. */
-  protected async withState<T>(root: string, at: string | undefined, fn: (state: StateQueries) => T): Promise<T> {
-    return this.withApp(root, async (app) => {
-      if (at === undefined) return fn(app.state)
-      const { stateAt } = await import('../app/state-at.js')
-      const replay = stateAt(app.db, at)
-      try {
-        return fn(replay.state)
-      } finally {
-        replay.close()
-      }
-    })
+  /** A command whose code is shared with the fast path (see read-commands.ts). */
+  protected async runRead(command: ReadCommand, input: ReadInput): Promise<void> {
+    this.out(await command.run(input))
   }
 
   protected out(text: string): void {
@@ -90,16 +54,6 @@ export abstract class PatchbayCommand extends Command {
       const failed = settle(false)
       out.once('drain', drained).once('error', failed).once('close', failed)
     })
-  }
-
-  /** inspect's output: a JSON array like docker's, or one line per object with --format. */
-  protected async printInspect(views: unknown[], format: string | undefined): Promise<void> {
-    if (format) {
-      const { renderTemplateLines } = await import('../format/template-output.js')
-      return this.out(renderTemplateLines(format, views))
-    }
-    const { renderJsonArray } = await import('../format/table.js')
-    this.out(renderJsonArray(views))
   }
 
   /** `network history` / `container history`: every incarnation `ref` names, from the log. */
@@ -138,19 +92,7 @@ export abstract class PatchbayCommand extends Command {
 
   override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     if (err.oclif?.exit === 0) return
-    if (this.debugErrors) process.stderr.write(`${err.stack ?? err.message}\n`)
-    else process.stderr.write(`Error: ${oneLine(err)}\n`)
+    process.stderr.write(`${formatError(err, this.debugErrors)}\n`)
     process.exitCode = err.oclif?.exit ?? 1
   }
-}
-
-/** oclif's parse errors span several lines; users get one, pointing at --help. */
-function oneLine(err: Error): string {
-  const lines = err.message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('See more help'))
-  const text = lines.join(' ').replace(/^Error: /, '').replace(/ Note: .*$/, '').replace(/:\s*$/, '')
-  const fromParser = err.name === 'CLIError' || /^(Nonexistent flag|Unexpected argument|Missing \d+ required arg|Expected )/.test(text)
-  return fromParser ? `${text} (see --help)` : text
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { packageRoot } from '../config/package-root.js'
@@ -6,12 +7,20 @@ import { packageRoot } from '../config/package-root.js'
 export type Db = Database.Database
 
 /**
+ * The addon's path, given directly: the fast path bundles better-sqlite3's JavaScript, and
+ * the `bindings` lookup it would otherwise do walks the file system from the caller's stack.
+ */
+function nativeBinding(): string {
+  return createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node')
+}
+
+/**
  * Opens the state database in WAL mode (readers never wait for the writer) and applies the
  * numbered SQL files in migrations/ that it has not seen yet, tracked by user_version.
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
-  const db = new Database(file)
+  const db = new Database(file, { nativeBinding: nativeBinding() })
   // Writers queue behind the host-wide lock (BEGIN IMMEDIATE) instead of failing at once.
   db.pragma('busy_timeout = 60000')
   db.pragma('journal_mode = WAL')
@@ -20,17 +29,18 @@ export function openDatabase(file: string): Db {
   return db
 }
 
-export function migrationFiles(): { version: number; sql: string }[] {
+/** The numbered SQL files newer than `after`; only their names are read for the rest. */
+function migrationsAfter(after: number): { version: number; sql: string }[] {
   const dir = join(packageRoot(), 'migrations')
   return readdirSync(dir)
-    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .filter((f) => /^\d+_.*\.sql$/.test(f) && parseInt(f, 10) > after)
     .map((f) => ({ version: parseInt(f, 10), sql: readFileSync(join(dir, f), 'utf8') }))
     .sort((a, b) => a.version - b.version)
 }
 
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number
-  const pending = migrationFiles().filter((m) => m.version > current)
+  const pending = migrationsAfter(current)
   if (pending.length === 0) return
   db.transaction(() => {
     // Re-check inside the write lock: another process may have migrated meanwhile.

@@ -1,0 +1,110 @@
+import { UserError } from '../core/errors.js'
+import { AT_FLAG, type FlagSpecs } from './flag-spec.js'
+import { withState } from './state-access.js'
+
+/** Parsed input of a read command: its flags (by spec name) and positional arguments. */
+export interface ReadInput {
+  root: string
+  argv: string[]
+  flags: Record<string, string | boolean | string[] | undefined>
+}
+
+/**
+ * A command that only shows state. Written without oclif so that the fast path (src/fast.ts)
+ * can run it with the same flags, the same code and the same output as the oclif command.
+ */
+export interface ReadCommand {
+  flags: FlagSpecs
+  /** How many positional arguments it takes. */
+  args: { min: number; max: number }
+  run(input: ReadInput): Promise<string>
+}
+
+const FORMAT = { type: 'string', description: 'format output using a Go template' } as const
+
+/** inspect's output: a JSON array like docker's, or one line per object with --format. */
+async function inspectOutput(views: unknown[], format: string | undefined): Promise<string> {
+  if (format) return (await import('../format/template-output.js')).renderTemplateLines(format, views)
+  return (await import('../format/table.js')).renderJsonArray(views)
+}
+
+export const networkLs: ReadCommand = {
+  flags: {
+    quiet: { type: 'boolean', short: 'q', description: 'only display network IDs' },
+    'no-trunc': { type: 'boolean', description: 'do not truncate the output' },
+    filter: { type: 'string', short: 'f', multiple: true, description: 'filter output (name=, id=, driver=, label=, scope=, type=)' },
+    format: FORMAT,
+    at: AT_FLAG,
+  },
+  args: { min: 0, max: 0 },
+  async run({ root, flags }) {
+    const { parseFilters, networkMatches, NETWORK_FILTERS } = await import('../format/filters.js')
+    const filters = parseFilters((flags.filter as string[] | undefined) ?? [], NETWORK_FILTERS)
+    const nets = await withState(root, flags.at as string | undefined, (state) => state.networks().filter((n) => networkMatches(n, filters)))
+    const noTrunc = flags['no-trunc'] === true
+    if (flags.quiet) return nets.map((n) => `${noTrunc ? n.id : n.id.slice(0, 12)}\n`).join('')
+    const { networkListView } = await import('../format/network-inspect.js')
+    const views = nets.map((n) => networkListView(n, noTrunc))
+    if (flags.format) return (await import('../format/template-output.js')).renderTemplateLines(flags.format as string, views)
+    return (await import('../format/table.js')).renderTable(['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], views.map((v) => [v.ID, v.Name, v.Driver, v.Scope]))
+  },
+}
+
+export const networkInspect: ReadCommand = {
+  flags: { format: { ...FORMAT, short: 'f' }, at: AT_FLAG },
+  args: { min: 1, max: Infinity },
+  async run({ root, argv, flags }) {
+    const { networkInspectView } = await import('../format/network-inspect.js')
+    const views = await withState(root, flags.at as string | undefined, (state) => {
+      const containers = new Map(state.containers().map((c) => [c.id, c]))
+      return argv.map((ref) => {
+        const net = state.findNetwork(ref)
+        if (!net) throw new UserError(`network ${ref} not found`)
+        return networkInspectView(net, state.endpointsOfNetwork(net.id), containers)
+      })
+    })
+    return inspectOutput(views, flags.format as string | undefined)
+  },
+}
+
+export const containerLs: ReadCommand = {
+  flags: {
+    quiet: { type: 'boolean', short: 'q', description: 'only display container IDs' },
+    'no-trunc': { type: 'boolean', description: 'do not truncate the output' },
+    format: FORMAT,
+    at: AT_FLAG,
+  },
+  args: { min: 0, max: 0 },
+  async run({ root, flags }) {
+    const noTrunc = flags['no-trunc'] === true
+    const views = await withState(root, flags.at as string | undefined, (state) => {
+      const names = new Map(state.networks().map((n) => [n.id, n.name]))
+      return state.containers().map((c) => ({
+        ID: noTrunc ? c.id : c.id.slice(0, 12),
+        Names: c.name,
+        Networks: state.endpointsOfContainer(c.id).map((e) => names.get(e.networkId)).join(','),
+        CreatedAt: c.created,
+      }))
+    })
+    if (flags.quiet) return views.map((v) => `${v.ID}\n`).join('')
+    if (flags.format) return (await import('../format/template-output.js')).renderTemplateLines(flags.format as string, views)
+    return (await import('../format/table.js')).renderTable(['CONTAINER ID', 'NAMES', 'NETWORKS'], views.map((v) => [v.ID, v.Names, v.Networks]))
+  },
+}
+
+export const containerInspect: ReadCommand = {
+  flags: { format: { ...FORMAT, short: 'f' }, at: AT_FLAG },
+  args: { min: 1, max: Infinity },
+  async run({ root, argv, flags }) {
+    const { containerInspectView } = await import('../format/container-inspect.js')
+    const views = await withState(root, flags.at as string | undefined, (state) => {
+      const networks = new Map(state.networks().map((n) => [n.id, n]))
+      return argv.map((ref) => {
+        const c = state.findContainer(ref)
+        if (!c) throw new UserError(`No such container: ${ref}`)
+        return containerInspectView(c, state.endpointsOfContainer(c.id), networks)
+      })
+    })
+    return inspectOutput(views, flags.format as string | undefined)
+  },
+}

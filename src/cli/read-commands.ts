@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js'
+import type { StateQueries } from '../projections/queries.js'
 import { AT_FLAG, type FlagSpecs } from './flag-spec.js'
 import { withState } from './state-access.js'
 
@@ -22,8 +23,13 @@ export interface ReadCommand {
 
 const FORMAT = { type: 'string', description: 'format output using a Go template' } as const
 
-/** inspect's output: a JSON array like docker's, or one line per object with --format. */
-async function inspectOutput(views: unknown[], format: string | undefined): Promise<string> {
+/**
+ * inspect: one view per reference, printed as a JSON array like docker's or one line per
+ * object with --format. `viewer` prepares the lookups for a state and returns the per-ref step.
+ */
+async function inspectRefs(input: ReadInput, viewer: (state: StateQueries) => (ref: string) => unknown): Promise<string> {
+  const views = await withState(input.root, input.flags.at as string | undefined, (state) => input.argv.map(viewer(state)))
+  const format = input.flags.format as string | undefined
   if (format) return (await import('../format/template-output.js')).renderTemplateLines(format, views)
   return (await import('../format/table.js')).renderJsonArray(views)
 }
@@ -53,17 +59,16 @@ export const networkLs: ReadCommand = {
 export const networkInspect: ReadCommand = {
   flags: { format: { ...FORMAT, short: 'f' }, at: AT_FLAG },
   args: { min: 1, max: Infinity },
-  async run({ root, argv, flags }) {
+  async run(input) {
     const { networkInspectView } = await import('../format/network-inspect.js')
-    const views = await withState(root, flags.at as string | undefined, (state) => {
+    return inspectRefs(input, (state) => {
       const containers = new Map(state.containers().map((c) => [c.id, c]))
-      return argv.map((ref) => {
+      return (ref) => {
         const net = state.findNetwork(ref)
         if (!net) throw new UserError(`network ${ref} not found`)
         return networkInspectView(net, state.endpointsOfNetwork(net.id), containers)
-      })
+      }
     })
-    return inspectOutput(views, flags.format as string | undefined)
   },
 }
 
@@ -95,16 +100,15 @@ export const containerLs: ReadCommand = {
 export const containerInspect: ReadCommand = {
   flags: { format: { ...FORMAT, short: 'f' }, at: AT_FLAG },
   args: { min: 1, max: Infinity },
-  async run({ root, argv, flags }) {
+  async run(input) {
     const { containerInspectView } = await import('../format/container-inspect.js')
-    const views = await withState(root, flags.at as string | undefined, (state) => {
+    return inspectRefs(input, (state) => {
       const networks = new Map(state.networks().map((n) => [n.id, n]))
-      return argv.map((ref) => {
+      return (ref) => {
         const c = state.findContainer(ref)
         if (!c) throw new UserError(`No such container: ${ref}`)
         return containerInspectView(c, state.endpointsOfContainer(c.id), networks)
-      })
+      }
     })
-    return inspectOutput(views, flags.format as string | undefined)
   },
 }

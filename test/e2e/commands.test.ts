@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AsyncSandbox, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
+import { join } from 'node:path'
+import { type AsyncSandbox, REPO, cmd, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
 
 /** The command surface beyond the seed walkthrough: flags, filters, formats, prune, aliases, internal networks. */
 describe.skipIf(!isRoot)('commands', () => {
@@ -87,6 +88,43 @@ describe.skipIf(!isRoot)('commands', () => {
     expect(all.filter((e) => e.type === 'ContainerRemoved')).toHaveLength(2)
     const lines = await sb.ok(['events', '--format', '{{.Seq}} {{.Type}} {{.Actor.User}}'])
     expect(lines.split('\n')[0]).toBe('1 NetworkCreated root')
+  })
+})
+
+describe.skipIf(!isRoot)('fast path', () => {
+  let sb: AsyncSandbox
+  beforeAll(async () => {
+    sb = createAsyncSandbox('fast')
+    await sb.ok(['network', 'create', '--label', 'k=v', 'n1'])
+    await sb.ok(['run', '--name', 'c1', '--net', 'n1', '--alias', 'web'])
+    await sb.ok(['network', 'connect', 'bridge', 'c1'])
+  })
+  afterAll(() => sb?.cleanup())
+
+  it('prints exactly what the oclif command prints, errors and exit codes included', async () => {
+    const oclif = join(REPO, 'test/e2e/oclif-only.mjs')
+    const cases = [
+      ['network', 'ls'],
+      ['network', 'list', '-q', '--no-trunc', '-f', 'driver=bridge', '-f', 'label=k=v'],
+      ['network', 'ls', '--format', '{{.Name}} {{.Driver}}', '--filter', 'name=n'],
+      ['network', 'inspect', 'n1', 'bridge'],
+      ['network', 'inspect', '-f', '{{.Name}} {{len .Containers}}', 'n1'],
+      ['network', 'inspect', 'missing'],
+      ['container', 'ls'],
+      ['ps', '-q', '--no-trunc'],
+      ['container', 'ps', '--format', '{{.Names}}: {{.Networks}}'],
+      ['inspect', 'c1'],
+      ['container', 'inspect', '--format={{json .NetworkSettings.Networks.n1.Aliases}}', 'c1'],
+      ['inspect', 'nobody'],
+      ['network', 'ls', '--at', 'seq:3'],
+      ['inspect', 'c1', '--at', 'seq:0'],
+      ['network', 'ls', '--at', 'soon'],
+    ]
+    for (const argv of cases) {
+      const fast = await sb.run(argv)
+      const slow = await cmd(['nsenter', `--net=/run/netns/${sb.ns}`, '--', 'node', oclif, ...argv], { env: { PATCHBAY_ROOT: sb.root } })
+      expect({ argv, code: fast.code, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ argv, code: slow.code, stdout: slow.stdout, stderr: slow.stderr })
+    }
   })
 })
 

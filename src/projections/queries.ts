@@ -58,15 +58,24 @@ function toEndpoint(r: Raw): EndpointRow {
 /** A lookup by reference that matched several objects by ID prefix. */
 export class AmbiguousRef extends Error {}
 
-/**
- * Docker's lookup order: full ID, then exact name, then a unique ID prefix.
- */
-function resolveRef<T extends { id: string; name: string }>(rows: T[], ref: string, kind: string): T | undefined {
-  const exact = rows.find((r) => r.id === ref) ?? rows.find((r) => r.name === ref)
-  if (exact || ref === '') return exact
-  const prefixed = rows.filter((r) => r.id.startsWith(ref))
-  if (prefixed.length > 1) throw new AmbiguousRef(`${kind} ${ref} is ambiguous (${prefixed.length} matches found based on ID prefix)`)
-  return prefixed[0]
+/** One table's lookups by reference, in docker's order: full ID, then exact name, then a unique ID prefix. */
+function refLookup<T>(db: Db, table: string, cols: string, kind: string, convert: (r: Raw) => T) {
+  const byId = db.prepare(`SELECT ${cols} FROM ${table} WHERE id = ?`)
+  const byName = db.prepare(`SELECT ${cols} FROM ${table} WHERE name = ?`)
+  // Two rows are enough to know a prefix is ambiguous; the count is asked only then.
+  const byPrefix = db.prepare(`SELECT ${cols} FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`)
+  const countPrefix = db.prepare(`SELECT count(*) FROM ${table} WHERE id >= ? AND id < ?`).pluck()
+  return (ref: string): T | undefined => {
+    const exact = (byId.get(ref) ?? byName.get(ref)) as Raw | undefined
+    if (exact) return convert(exact)
+    // IDs are lowercase hex, so a prefix is the range [ref, ref + 'g').
+    if (ref === '' || !/^[0-9a-f]+$/.test(ref)) return undefined
+    const rows = byPrefix.all(ref, `${ref}g`) as Raw[]
+    if (rows.length > 1) {
+      throw new AmbiguousRef(`${kind} ${ref} is ambiguous (${countPrefix.get(ref, `${ref}g`)} matches found based on ID prefix)`)
+    }
+    return rows[0] ? convert(rows[0]) : undefined
+  }
 }
 
 /** The read side: every query that ls, inspect and the decide functions need, over the projections. */
@@ -87,6 +96,8 @@ export class StateQueries {
           ORDER BY e.connected_seq`,
       ),
       onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
+      findNetwork: refLookup(db, 'networks', NET_COLS, 'network', toNetwork),
+      findContainer: refLookup(db, 'containers', CTR_COLS, 'container', (r) => r as unknown as ContainerRow),
       creationOrder: db.prepare(
         `SELECT 'network' AS kind, id, created_seq AS seq FROM networks
          UNION ALL SELECT 'container', id, created_seq FROM containers
@@ -106,7 +117,7 @@ export class StateQueries {
   }
 
   findNetwork(ref: string): NetworkRow | undefined {
-    return resolveRef(this.networks(), ref, 'network')
+    return this.st.findNetwork(ref)
   }
 
   containers(): ContainerRow[] {
@@ -114,7 +125,7 @@ export class StateQueries {
   }
 
   findContainer(ref: string): ContainerRow | undefined {
-    return resolveRef(this.containers(), ref.replace(/^\//, ''), 'container')
+    return this.st.findContainer(ref.replace(/^\//, ''))
   }
 
   endpoints(): EndpointRow[] {

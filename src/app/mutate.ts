@@ -4,6 +4,7 @@ import { containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } f
 import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
+import { hostsAppends } from '../core/hosts.js'
 import { validatePayload } from '../events/validate.js'
 import { crashPoint } from '../kernel/crash-point.js'
 import { type AppState, newId, nowIso } from './state.js'
@@ -57,7 +58,7 @@ export async function mutate(app: AppState, command: string, decide: Decide, opt
     await writeResolvFiles(app.paths, created, kernel)
     const rewrite = containersToRewrite(stored, app.state)
     undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
-    syncHostsFiles(app.state, app.paths, rewrite)
+    syncHostsFiles(app.state, app.paths, rewrite, hostsAppends(app.state, stored))
     crashPoint()
     app.db.exec('COMMIT')
     return stored

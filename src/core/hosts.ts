@@ -1,4 +1,5 @@
-import type { ContainerRow, PeerRow, StateQueries } from '../projections/queries.js'
+import type { StoredEvent } from '../events/types.js'
+import type { ContainerRow, EndpointRow, PeerRow, StateQueries } from '../projections/queries.js'
 
 const LOCAL_LINES = [
   '127.0.0.1\tlocalhost',
@@ -38,9 +39,40 @@ export function hostsRenderer(state: StateQueries): (c: ContainerRow) => string 
     if (text === undefined) sections.set(networkId, (text = renderPeerSection(state.peersOnNetwork(networkId))))
     return text
   }
+  // Every endpoint in one query, grouped by container: one file per container, no query each.
+  let byContainer: Map<string, EndpointRow[]> | undefined
+  const endpointsOf = (id: string): EndpointRow[] => {
+    if (!byContainer) {
+      byContainer = new Map()
+      for (const e of state.endpoints()) byContainer.set(e.containerId, [...(byContainer.get(e.containerId) ?? []), e])
+    }
+    return byContainer.get(id) ?? []
+  }
   return (c) => {
     // Networks in creation order, as docker lists them; the first address names the container itself.
-    const mine = state.endpointsOfContainer(c.id).sort((a, b) => order.get(a.networkId)! - order.get(b.networkId)!)
+    const mine = [...endpointsOf(c.id)].sort((a, b) => order.get(a.networkId)! - order.get(b.networkId)!)
     return renderHosts(c, mine.find((e) => e.ipv4 !== null)?.ipv4 ?? null, mine.map((e) => sectionOf(e.networkId)))
   }
+}
+
+/**
+ * The hosts-file change a single connect makes for the other containers on its network, when it
+ * is a pure append: the newcomer's lines close that network's section (sections follow network
+ * creation order, peers connection order), which ends the file when the network is the
+ * container's last one. Text to append, by container id; anyone not listed gets a full render.
+ * Keeps a connect on a network of N containers from rewriting N whole files of N lines.
+ */
+export function hostsAppends(state: StateQueries, events: StoredEvent[]): Map<string, string> {
+  const appends = new Map<string, string>()
+  const connects = events.filter((e): e is Extract<StoredEvent, { type: 'EndpointConnected' }> => e.type === 'EndpointConnected')
+  if (connects.length !== 1 || connects[0].payload.ipv4 === null) return appends
+  const p = connects[0].payload
+  const lines = renderPeerSection([{ networkName: p.networkName, containerName: p.containerName, ipv4: p.ipv4!, aliases: p.aliases }])
+  const order = new Map(state.networks().map((n, i) => [n.id, i]))
+  const lastNetwork = new Map<string, number>()
+  for (const e of state.endpoints()) lastNetwork.set(e.containerId, Math.max(lastNetwork.get(e.containerId) ?? -1, order.get(e.networkId)!))
+  for (const id of state.containersOnNetwork(p.networkId)) {
+    if (id !== p.containerId && lastNetwork.get(id) === order.get(p.networkId)) appends.set(id, lines)
+  }
+  return appends
 }

@@ -4,7 +4,7 @@ import { renderResolvConf } from '../core/resolv.js'
 import type { StoredEvent } from '../events/types.js'
 import { TABLE_FAMILY, TABLE_NAME, rulesetFor } from '../firewall/ruleset.js'
 import { readFileSync } from 'node:fs'
-import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
+import { appendToExistingFile, removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
 import { applyNftRuleset, listNftTable } from '../kernel/nft.js'
 import type { StateQueries } from '../projections/queries.js'
 import type { KernelSession } from './kernel-session.js'
@@ -45,10 +45,15 @@ export async function writeResolvFiles(paths: Paths, containerIds: string[], ker
   for (const id of containerIds) writeFileIfChanged(resolvFilePath(paths, id), text)
 }
 
-/** Rewrites the hosts file of each container (removing those of containers that are gone). */
-export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>): void {
+/**
+ * Rewrites the hosts file of each container (removing those of containers that are gone), or
+ * appends to it where `appends` says the change is only new lines at the end (see hostsAppends).
+ */
+export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>, appends = new Map<string, string>()): void {
   const hostsOf = hostsRenderer(state)
   for (const id of containerIds) {
+    const tail = appends.get(id)
+    if (tail !== undefined && appendToExistingFile(hostsFilePath(paths, id), tail)) continue
     const c = state.findContainer(id)
     const file = hostsFilePath(paths, id)
     if (!c || c.id !== id || c.netnsKind === 'host') {

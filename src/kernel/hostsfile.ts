@@ -22,10 +22,33 @@ export function writeFileIfChanged(path: string, content: string): boolean {
     writeFileSync(path, data, { mode: 0o644 })
     return true
   }
+  // A connect usually only adds lines at the end: write just those (one small write, not the whole file).
+  const grows = data.length > current.length && data.subarray(0, current.length).equals(current)
   const fd = openSync(path, 'r+')
   try {
-    writeSync(fd, data, 0, data.length, 0)
-    ftruncateSync(fd, data.length)
+    if (grows) writeSync(fd, data, current.length, data.length - current.length, current.length)
+    else {
+      writeSync(fd, data, 0, data.length, 0)
+      ftruncateSync(fd, data.length)
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return true
+}
+
+/** Appends to an existing file (same inode); false, writing nothing, when there is no such file. */
+export function appendToExistingFile(path: string, content: string): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'a')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+  try {
+    crashPoint()
+    writeSync(fd, content)
   } finally {
     closeSync(fd)
   }

@@ -20,9 +20,9 @@ try {
   const node = { label: 'node -e 0', ms: t.node }
   report(
     [
-      row(1, { label: 'network ls', ms: t.ls }, node, { max: 1.3 }),
-      row(1, { label: 'network inspect NET', ms: t.inspect }, node, { max: 1.3 }),
-      row(1, { label: 'container ls', ms: t.ps }, node, { max: 1.3 }),
+      row('1', { label: 'network ls', ms: t.ls }, node, { max: 1.3 }),
+      row('1', { label: 'network inspect NET', ms: t.inspect }, node, { max: 1.3 }),
+      row('1', { label: 'container ls', ms: t.ps }, node, { max: 1.3 }),
     ],
     values,
     `figure 1: read-only commands vs node -e 0; medians of ${size.rounds} interleaved rounds, each through nsenter --net`,

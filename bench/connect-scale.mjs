@@ -38,8 +38,8 @@ try {
   const [b, s] = [crowd + 1, SMALL + 1]
   report(
     [
-      row(5, { label: `network connect, ${b}th endpoint`, ms: t.bigConnect }, { label: `network connect, ${s}th endpoint`, ms: t.smallConnect }, { max: 1.5 }),
-      row(5, { label: `network disconnect, ${b}th endpoint`, ms: t.bigDisconnect }, { label: `network disconnect, ${s}th endpoint`, ms: t.smallDisconnect }),
+      row('5', { label: `network connect, ${b}th endpoint`, ms: t.bigConnect }, { label: `network connect, ${s}th endpoint`, ms: t.smallConnect }, { max: 1.5 }),
+      row('5', { label: `network disconnect, ${b}th endpoint`, ms: t.bigDisconnect }, { label: `network disconnect, ${s}th endpoint`, ms: t.smallDisconnect }),
     ],
     values,
     `figure 5: connecting to a network of ${crowd} containers vs one of ${SMALL}; medians of ${size.rounds} interleaved rounds`,

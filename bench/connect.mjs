@@ -47,11 +47,11 @@ try {
   })
   report(
     [
-      row(2, { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'netavark setup', ms: up.netavark }, { max: 0.8 }),
-      row(2, { label: 'network disconnect', ms: down.patchbay }, { label: 'netavark teardown', ms: down.netavark }, { max: 1.0 }),
-      row(2, { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'CNI bridge ADD', ms: up.cni }),
-      row(2, { label: 'network disconnect', ms: down.patchbay }, { label: 'CNI bridge DEL', ms: down.cni }),
-      row(2, { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'node -e 0', ms: up.node }),
+      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'netavark setup', ms: up.netavark }, { max: 0.8 }),
+      row('2', { label: 'network disconnect', ms: down.patchbay }, { label: 'netavark teardown', ms: down.netavark }, { max: 1.0 }),
+      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'CNI bridge ADD', ms: up.cni }),
+      row('2', { label: 'network disconnect', ms: down.patchbay }, { label: 'CNI bridge DEL', ms: down.cni }),
+      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'node -e 0', ms: up.node }),
     ],
     values,
     `figure 2: one connect / disconnect on a warm bridge; medians of ${n} interleaved rounds, each through nsenter --net`,

@@ -30,8 +30,8 @@ try {
   const n = (x) => x.toLocaleString('en-US')
   report(
     [
-      row(4, { label: `inspect C, ${n(long.events)} events`, ms: t.bigInspect }, { label: `inspect C, ${short.events} events`, ms: t.smallInspect }, { max: 1.1 }),
-      row(4, { label: `network ls, ${n(long.events)} events`, ms: t.bigLs }, { label: `network ls, ${short.events} events`, ms: t.smallLs }),
+      row('4', { label: `inspect C, ${n(long.events)} events`, ms: t.bigInspect }, { label: `inspect C, ${short.events} events`, ms: t.smallInspect }, { max: 1.1 }),
+      row('4', { label: `network ls, ${n(long.events)} events`, ms: t.bigLs }, { label: `network ls, ${short.events} events`, ms: t.smallLs }),
     ],
     values,
     `figure 4: reads on a ${n(long.events)}-event log vs a ${short.events}-event one; medians of ${size.rounds} interleaved rounds`,

@@ -72,11 +72,11 @@ const label = `${n} × run --net`
 const perOp = (xs) => xs.map((x) => x / n)
 report(
   [
-    row(3, { label, ms: t.patchbay }, { label: `${n} × (ip netns add + netavark setup)`, ms: t.netavark }, { max: 0.5 }),
-    row(3, { label, ms: t.patchbay }, { label: `${n} × (ip netns add + CNI ADD)`, ms: t.cni }),
+    row('3', { label, ms: t.patchbay }, { label: `${n} × (ip netns add + netavark setup)`, ms: t.netavark }, { max: 0.5 }),
+    row('3', { label, ms: t.patchbay }, { label: `${n} × (ip netns add + CNI ADD)`, ms: t.cni }),
     hasApply
-      ? row(3, { label: `apply ${n} ops, per op`, ms: perOp(t.apply) }, { label: 'netavark, per container', ms: perOp(t.netavark) }, { maxMs: 5 })
-      : row(3, { label: 'apply, per op', ms: null }, { label: 'netavark, per container', ms: median(perOp(t.netavark)) }, {
+      ? row('3', { label: `apply ${n} ops, per op`, ms: perOp(t.apply) }, { label: 'netavark, per container', ms: perOp(t.netavark) }, { maxMs: 5 })
+      : row('3', { label: 'apply, per op', ms: null }, { label: 'netavark, per container', ms: median(perOp(t.netavark)) }, {
           maxMs: 5,
           note: 'not available: `patchbay apply --help` failed in this build',
         }),

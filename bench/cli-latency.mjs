@@ -1,57 +1,32 @@
 #!/usr/bin/env node
-// Median wall time of `patchbay network ls`, a warm `network connect` and `network disconnect`
-// (bridge already up), next to `node -e 0`, measured in one run, interleaved so that machine
-// noise hits all of them alike. Runs inside its own sandbox namespace and state root.
-// Usage: sudo node bench/cli-latency.mjs [ROUNDS]   (prints a table and one JSON line)
-import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// Figure 1: start-up cost of the read-only commands. Median wall time of `patchbay network ls`,
+// `network inspect NET` and `container ls` against `node -e 0` (the floor for any Node CLI),
+// interleaved round by round, each through nsenter into a sandbox holding one network with
+// three containers.
+// Usage: sudo node bench/cli-latency.mjs [--rounds 20] [--quick|--smoke] [--json FILE]
+import { benchOptions, interleave, report, row, sandbox, timed } from './lib.mjs'
 
-const rounds = Number(process.argv[2] ?? 20)
-const repo = fileURLToPath(new URL('..', import.meta.url))
-const ns = `pbbench-${process.pid}`
-const root = mkdtempSync(join(tmpdir(), 'pbbench-'))
-const env = { ...process.env, PATCHBAY_ROOT: root }
-
-function sh(argv) {
-  const r = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`)
-  return r.stdout
-}
-const pb = (...args) => ['nsenter', `--net=/run/netns/${ns}`, '--', join(repo, 'bin/patchbay'), ...args]
-function timed(argv) {
-  const t = process.hrtime.bigint()
-  sh(argv)
-  return Number(process.hrtime.bigint() - t) / 1e6
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
-sh(['ip', 'netns', 'add', ns])
+const { size, values } = benchOptions({ full: { rounds: 20 }, quick: { rounds: 10 }, smoke: { rounds: 2 } })
+const sb = sandbox('cli')
 try {
-  sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
-  sh(pb('network', 'create', 'benchnet'))
-  for (let i = 0; i < rounds; i++) sh(pb('run', '--name', `c${i}`, '--net', 'none'))
-  sh(pb('run', '--name', 'warm', '--net', 'benchnet'))
-  for (let i = 0; i < rounds; i++) sh(pb('network', 'disconnect', 'none', `c${i}`))
-  const t = { node: [], ls: [], connect: [], disconnect: [] }
-  for (let i = 0; i < rounds; i++) {
-    t.node.push(timed(['nsenter', `--net=/run/netns/${ns}`, '--', 'node', '-e', '0']))
-    t.ls.push(timed(pb('network', 'ls')))
-    t.connect.push(timed(pb('network', 'connect', 'benchnet', `c${i}`)))
-  }
-  for (let i = 0; i < rounds; i++) t.disconnect.push(timed(pb('network', 'disconnect', 'benchnet', `c${i}`)))
-  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]))
-  console.log(`rounds ${rounds} (each command through nsenter --net)`)
-  for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(12)} ${v.toFixed(1).padStart(7)} ms  x${(v / m.node).toFixed(2)} node -e 0`)
-  console.log(JSON.stringify({ rounds, medianMs: m }))
+  sb.ok('network', 'create', 'benchnet')
+  for (let i = 0; i < 3; i++) sb.ok('run', '--name', `c${i}`, '--net', 'benchnet')
+  const t = interleave(size.rounds, {
+    node: () => timed(sb.inNs(['node', '-e', '0'])),
+    ls: () => timed(sb.pb('network', 'ls'), { env: sb.env, expect: /benchnet/ }),
+    inspect: () => timed(sb.pb('network', 'inspect', 'benchnet'), { env: sb.env, expect: /"Name": "benchnet"/ }),
+    ps: () => timed(sb.pb('container', 'ls'), { env: sb.env, expect: /c2/ }),
+  })
+  const node = { label: 'node -e 0', ms: t.node }
+  report(
+    [
+      row('1', { label: 'network ls', ms: t.ls }, node, { max: 1.3 }),
+      row('1', { label: 'network inspect NET', ms: t.inspect }, node, { max: 1.3 }),
+      row('1', { label: 'container ls', ms: t.ps }, node, { max: 1.3 }),
+    ],
+    values,
+    `figure 1: read-only commands vs node -e 0; medians of ${size.rounds} interleaved rounds, each through nsenter --net`,
+  )
 } finally {
-  spawnSync('ip', ['netns', 'del', ns])
-  // The run directory is derived from the root exactly as src/config/paths.ts does.
-  const run = `/run/patchbay/${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}`
-  for (const f of existsSync(`${run}/netns`) ? readdirSync(`${run}/netns`) : []) spawnSync('umount', ['-l', `${run}/netns/${f}`])
-  rmSync(run, { recursive: true, force: true })
-  rmSync(root, { recursive: true, force: true })
+  sb.cleanup()
 }

@@ -27,8 +27,9 @@ missing_packages() {
   done
 }
 
-# 1. System packages the CLI and the tests use (sqlite3: the tamper tests edit the log with it).
-mapfile -t missing < <(missing_packages nftables iproute2 iputils-ping util-linux procps build-essential python3 sqlite3)
+# 1. System packages the CLI, the tests and the benchmarks use (sqlite3: the tamper tests edit
+#    the log with it; netavark and containernetworking-plugins: the peers bench/ compares with).
+mapfile -t missing < <(missing_packages nftables iproute2 iputils-ping util-linux procps build-essential python3 sqlite3 netavark containernetworking-plugins)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt_install "${missing[@]}"

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Figure 5: does a crowded network slow down connecting to it (every member's hosts file
+// names every other member)? Two sandboxes: one whose bridge network already has 999
+// containers, one whose network has 9; a probe container (on no network) is connected to it
+// with `network connect` (the 1000th / the 10th endpoint) and disconnected again, round
+// after round, interleaved across the two. The crowds are written into the log by
+// dist/gen-topology.js and built in the kernel by `patchbay restore` (not timed).
+// Usage: sudo node bench/connect-scale.mjs [--crowd 999] [--rounds 10] [--quick|--smoke] [--json FILE]
+import { BIN, REPO, benchOptions, interleave, report, row, sandbox, sh, timed } from './lib.mjs'
+
+const { size, values } = benchOptions(
+  { full: { rounds: 10, crowd: 999 }, quick: { rounds: 5, crowd: 999 }, smoke: { rounds: 1, crowd: 29 } },
+  { crowd: { type: 'string' } },
+)
+const SMALL = 9
+const crowd = Number(values.crowd ?? size.crowd)
+
+/** A sandbox whose network net0 has `members` containers, kernel side built; plus a probe. */
+function crowded(members) {
+  const sb = sandbox(`scale${members}`)
+  sh(['node', `${REPO}/dist/gen-topology.js`, '--root', sb.root, '--networks', '1', '--containers', String(members)])
+  sh(sb.inNs([BIN, 'restore']), { env: sb.env })
+  sb.ok('run', '--name', 'probe', '--net', 'none')
+  sb.ok('network', 'disconnect', 'none', 'probe')
+  return sb
+}
+
+const big = crowded(crowd)
+const small = crowded(SMALL)
+try {
+  const cycle = (sb, what) => () => timed(sb.pb('network', what, 'net0', 'probe'), { env: sb.env })
+  const t = interleave(size.rounds, {
+    bigConnect: cycle(big, 'connect'),
+    smallConnect: cycle(small, 'connect'),
+    bigDisconnect: cycle(big, 'disconnect'),
+    smallDisconnect: cycle(small, 'disconnect'),
+  })
+  const [b, s] = [crowd + 1, SMALL + 1]
+  report(
+    [
+      row('5', { label: `network connect, ${b}th endpoint`, ms: t.bigConnect }, { label: `network connect, ${s}th endpoint`, ms: t.smallConnect }, { max: 1.5 }),
+      row('5', { label: `network disconnect, ${b}th endpoint`, ms: t.bigDisconnect }, { label: `network disconnect, ${s}th endpoint`, ms: t.smallDisconnect }),
+    ],
+    values,
+    `figure 5: connecting to a network of ${crowd} containers vs one of ${SMALL}; medians of ${size.rounds} interleaved rounds`,
+  )
+} finally {
+  big.cleanup()
+  small.cleanup()
+}

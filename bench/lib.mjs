@@ -1,0 +1,359 @@
+// What every benchmark script shares: running commands and timing them, medians, sandbox
+// namespaces with their own state roots (and their clean-up, also on failure or Ctrl-C), the
+// peers (netavark, the CNI bridge plugin) driven the way podman and CNI runtimes drive them,
+// the result rows and the table they print. Nothing here touches the root network
+// namespace: every patchbay and peer command runs through `nsenter --net=<sandbox>`.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+export const REPO = fileURLToPath(new URL('..', import.meta.url))
+export const BIN = join(REPO, 'bin/patchbay')
+
+/** Runs argv to completion; throws (with its stderr) unless it exits 0. Returns stdout. */
+export function sh(argv, { env, input } = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, ...env }, input, encoding: 'utf8', maxBuffer: 1 << 28 })
+  if (r.error) throw new Error(`${argv.join(' ')}: ${r.error.message}`)
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
+/** Wall time of sh(argv) in milliseconds; `expect` (a RegExp) checks the output. */
+export function timed(argv, { expect, ...opts } = {}) {
+  const t = process.hrtime.bigint()
+  const out = sh(argv, opts)
+  const ms = Number(process.hrtime.bigint() - t) / 1e6
+  if (expect && !expect.test(out)) throw new Error(`${argv.join(' ')}: unexpected output: ${out.slice(0, 300)}`)
+  return ms
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+export const sum = (xs) => xs.reduce((a, b) => a + b, 0)
+
+/**
+ * Runs every case once per round, in the same order each round, so that the machine's noise
+ * (other engineers' builds, say) hits all of them alike. Returns each case's samples (ms).
+ */
+export function interleave(rounds, cases) {
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
+  for (let i = 0; i < rounds; i++) for (const [k, run] of Object.entries(cases)) samples[k].push(run(i))
+  return samples
+}
+
+/** The run directory patchbay derives from a state root, exactly as src/config/paths.ts does. */
+export const runDirFor = (root) => `/run/patchbay/${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}`
+
+export const netnsPath = (name) => `/run/netns/${name}`
+
+/** `ip netns add/del` for many namespaces in one process. */
+export function addNetns(names) {
+  if (names.length) sh(['ip', '-batch', '-'], { input: names.map((n) => `netns add ${n}\n`).join('') })
+}
+export function delNetns(names) {
+  if (names.length) spawnSync('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}\n`).join(''), stdio: ['pipe', 'ignore', 'ignore'] })
+}
+
+/**
+ * Lazily unmounts each path (every mount stacked on it), all in one process through
+ * umount2(MNT_DETACH): `umount -l` rereads the whole mount table for each path, which takes
+ * minutes once there are 10,000 namespace mounts.
+ */
+function detachMounts(paths) {
+  const script = 'import ctypes, sys\nlibc = ctypes.CDLL(None)\nfor p in sys.stdin.read().split("\\0"):\n    while p and libc.umount2(p.encode(), 2) == 0: pass\n'
+  if (paths.length) sh(['python3', '-c', script], { input: paths.join('\0') })
+}
+
+const live = new Set()
+let hooked = false
+function hookCleanup() {
+  if (hooked) return
+  hooked = true
+  process.on('exit', () => {
+    for (const sb of [...live]) sb.cleanup()
+  })
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130))
+}
+
+let sandboxes = 0
+/**
+ * A sandbox "host": a network namespace with only loopback up, a state root (a fresh temporary
+ * one, or `root` given, which is kept) and a scratch directory for the peers' files. Extra
+ * namespaces made with `netns()` (the peers' containers) are deleted with it. `cleanup()`
+ * runs on exit too, so a failing benchmark leaves nothing behind.
+ */
+export function sandbox(label, { root } = {}) {
+  if (process.getuid?.() !== 0) throw new Error('benchmarks need root (network namespaces): run them with sudo')
+  if (!existsSync(join(REPO, 'dist/run.js'))) throw new Error('run `npm run build` first')
+  hookCleanup()
+  const ns = `pbbench-${label}-${process.pid}-${++sandboxes}`
+  const scratch = mkdtempSync(join(tmpdir(), 'pbbench-'))
+  const state = root ?? join(scratch, 'root')
+  const extra = []
+  // A root given by the caller may be in use elsewhere: its run directory is left alone
+  // unless this sandbox made it.
+  const ownRun = !existsSync(runDirFor(state))
+  const inNs = (argv) => ['nsenter', `--net=/run/netns/${ns}`, '--', ...argv]
+  const env = { PATCHBAY_ROOT: state }
+  const up = () => {
+    addNetns([ns])
+    sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
+  }
+  // Deleting the sandbox namespace takes its bridges, veths and firewall rules with it;
+  // patchbay's container namespaces are mounts in the run directory.
+  const wipe = () => {
+    const run = runDirFor(state)
+    if (ownRun) {
+      if (existsSync(`${run}/netns`)) detachMounts(readdirSync(`${run}/netns`).map((f) => `${run}/netns/${f}`))
+      rmSync(run, { recursive: true, force: true })
+    }
+    delNetns([ns, ...extra.splice(0)])
+  }
+  const sb = {
+    ns,
+    root: state,
+    scratch,
+    inNs,
+    /** argv of `patchbay ...args` in the sandbox (run it with sb.env). */
+    pb: (...args) => inNs([BIN, ...args]),
+    env,
+    /** Runs `patchbay ...args` in the sandbox; returns stdout. */
+    ok: (...args) => sh(inNs([BIN, ...args]), { env }),
+    /**
+     * Namespaces for a peer's containers, deleted with the sandbox; made here unless the
+     * caller times making them (`create: false`). Returns their names.
+     */
+    netns(names, { create = true } = {}) {
+      const full = names.map((n) => `${ns}-${n}`)
+      extra.push(...full)
+      if (create) addNetns(full)
+      return full
+    },
+    /** What a reboot does: every namespace and the run directory are gone; the root stays. */
+    reboot() {
+      wipe()
+      up()
+    },
+    cleanup() {
+      if (!live.delete(sb)) return
+      wipe()
+      rmSync(scratch, { recursive: true, force: true })
+    },
+  }
+  live.add(sb)
+  up()
+  return sb
+}
+
+/**
+ * A long event log written by dist/gen-log.js (the real append path, no kernel work): the one
+ * in `dir` when it holds one (its own size wins over `events`), else a new one of `events`
+ * events, written into `dir` and kept, or into a temporary root that `drop()` removes.
+ * Returns { root, events, drop }.
+ */
+export function eventLog(events, dir) {
+  const root = dir ?? join(mkdtempSync(join(tmpdir(), 'pbbench-log-')), 'root')
+  const summary = join(root, 'gen-log.json')
+  if (!existsSync(summary)) {
+    process.stderr.write(`bench: writing a log of ${events} events into ${root} (dist/gen-log.js) …\n`)
+    sh(['node', join(REPO, 'dist/gen-log.js'), '--root', root, '--events', String(events)])
+  }
+  const gen = JSON.parse(readFileSync(summary, 'utf8'))
+  const drop = () => {
+    if (!dir) rmSync(join(root, '..'), { recursive: true, force: true })
+  }
+  return { root, events: gen.head.seq, gen, drop }
+}
+
+// ---- Peers ------------------------------------------------------------------------------
+
+const NETAVARK_CANDIDATES = ['/usr/lib/podman/netavark', '/usr/libexec/podman/netavark', '/usr/bin/netavark']
+export const CNI_PATH = '/usr/lib/cni'
+export const NETAVARK = NETAVARK_CANDIDATES.find((p) => existsSync(p)) ?? NETAVARK_CANDIDATES[0]
+
+/** Installs netavark and the CNI plugins from Debian when they are missing. */
+export function ensurePeers() {
+  const have = () => NETAVARK_CANDIDATES.some((p) => existsSync(p)) && existsSync(`${CNI_PATH}/bridge`)
+  if (have()) return
+  process.stderr.write('bench: installing the peers (apt-get install netavark containernetworking-plugins)\n')
+  sh(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'netavark', 'containernetworking-plugins'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+  if (!have()) throw new Error('netavark or the CNI bridge plugin is still missing after apt-get install')
+}
+
+/** Versions of what was measured, for the results file. */
+export function versions() {
+  const first = (argv) => {
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' })
+    return (r.stdout || r.stderr || '').split('\n')[0].trim() || null
+  }
+  return {
+    node: process.version,
+    kernel: first(['uname', '-r']),
+    netavark: first([NETAVARK, '--version']),
+    cni: first(['dpkg-query', '-W', '-f=${Version}', 'containernetworking-plugins']),
+    patchbay: first(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD']),
+  }
+}
+
+/**
+ * One bridge network as the peers see it: the same subnet and gateway patchbay's network
+ * has, and the IP patchbay would hand out to the container with that index (lowest free
+ * first: .2 for index 0).
+ */
+export function bridgeNet(name, bridge, prefix) {
+  return {
+    name,
+    bridge,
+    subnet: `${prefix}.0/24`,
+    gateway: `${prefix}.1`,
+    ip: (index) => `${prefix}.${index + 2}`,
+  }
+}
+
+/**
+ * netavark, as podman drives it: `netavark --config DIR setup|teardown NETNS` with the
+ * container's networks on stdin. Masquerading and forwarding are set up (a non-internal
+ * network, as patchbay's), DNS is off (patchbay runs no DNS server either). It runs in the
+ * sandbox's namespace, so its bridge and iptables(-nft) rules land there.
+ */
+export function netavark(sb, net) {
+  const config = join(sb.scratch, 'netavark')
+  const id = createHash('sha256').update(net.name).digest('hex')
+  const opts = (index) =>
+    JSON.stringify({
+      container_id: createHash('sha256').update(`${net.name}/${index}`).digest('hex'),
+      container_name: `c${index}`,
+      networks: { [net.name]: { static_ips: [net.ip(index)], aliases: [], interface_name: 'eth0' } },
+      network_info: {
+        [net.name]: {
+          name: net.name,
+          id,
+          driver: 'bridge',
+          network_interface: net.bridge,
+          subnets: [{ subnet: net.subnet, gateway: net.gateway }],
+          ipv6_enabled: false,
+          internal: false,
+          dns_enabled: false,
+          ipam_options: { driver: 'host-local' },
+        },
+      },
+    })
+  const call = (command, netnsPath, index) => [sb.inNs([NETAVARK, '--config', config, command, netnsPath]), { input: opts(index), expect: command === 'setup' ? /eth0/ : undefined }]
+  return { setup: (netnsPath, index) => call('setup', netnsPath, index), teardown: (netnsPath, index) => call('teardown', netnsPath, index) }
+}
+
+/**
+ * The CNI bridge plugin with host-local IPAM, as a CNI runtime calls it: the network's JSON
+ * on stdin, the request in CNI_* variables. ipMasq on, like netavark and patchbay; the IPAM
+ * state lives in the sandbox's scratch directory. Returns argv and options for ADD and DEL.
+ */
+export function cniBridge(sb, net) {
+  const config = JSON.stringify({
+    cniVersion: '1.0.0',
+    name: net.name,
+    type: 'bridge',
+    bridge: net.bridge,
+    isGateway: true,
+    ipMasq: true,
+    ipam: { type: 'host-local', subnet: net.subnet, gateway: net.gateway, dataDir: join(sb.scratch, 'cni-ipam') },
+  })
+  const call = (command, netnsPath, index) => [
+    sb.inNs([`${CNI_PATH}/bridge`]),
+    {
+      input: config,
+      env: { CNI_COMMAND: command, CNI_CONTAINERID: `c${index}`, CNI_NETNS: netnsPath, CNI_IFNAME: 'eth0', CNI_PATH },
+      expect: command === 'ADD' ? /"address"/ : undefined,
+    },
+  ]
+  return { add: (netnsPath, index) => call('ADD', netnsPath, index), del: (netnsPath, index) => call('DEL', netnsPath, index) }
+}
+
+// ---- Options, results, table ---------------------------------------------------------------
+
+/**
+ * Parses a benchmark script's options: --smoke (tiny sizes, one or two rounds: checks the
+ * script works, measures nothing worth quoting), --quick (smaller sizes), --rounds N,
+ * --json FILE (where the result rows go) plus the script's own. `sizes` maps each mode
+ * (full, quick, smoke) to the script's defaults.
+ */
+export function benchOptions(sizes, options = {}) {
+  const { values } = parseArgs({
+    options: {
+      smoke: { type: 'boolean' },
+      quick: { type: 'boolean' },
+      rounds: { type: 'string' },
+      json: { type: 'string' },
+      ...options,
+    },
+  })
+  const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'
+  const size = { ...sizes[mode] }
+  if (values.rounds) size.rounds = Number(values.rounds)
+  return { mode, size, values }
+}
+
+/**
+ * A result row: patchbay's median against a peer's, measured in the same run; each is
+ * `{ label, ms }`, ms a list of samples or one number. `max` is the
+ * target for the ratio (patchbay / peer); `maxMs` an absolute target for patchbay's median
+ * instead (the peer is then context). Neither: a row for information only. patchbay's ms is
+ * null when it could not be measured (the note says why). `scale`: the run was smaller than
+ * the target's size by this factor; the absolute target is judged on the median × scale
+ * (linear extrapolation, which the note must state).
+ */
+export function row(figure, patchbay, peer, { max, maxMs, scale = 1, note } = {}) {
+  const pb = Array.isArray(patchbay.ms) ? median(patchbay.ms) : patchbay.ms
+  const pr = peer && (Array.isArray(peer.ms) ? median(peer.ms) : peer.ms)
+  const ratio = pb !== null && pr ? pb / pr : null
+  const pass = pb === null ? null : max !== undefined ? ratio <= max : maxMs !== undefined ? pb * scale <= maxMs : null
+  const target = max !== undefined ? `≤ ${max}` : maxMs !== undefined ? `≤ ${fmtMs(maxMs)}` : ''
+  return {
+    figure,
+    patchbay: { label: patchbay.label, medianMs: pb, samples: patchbay.ms },
+    peer: peer ? { label: peer.label, medianMs: pr, samples: peer.ms } : null,
+    ratio,
+    target,
+    extrapolatedMs: scale === 1 ? null : pb * scale,
+    pass,
+    note: note ?? null,
+  }
+}
+
+export function fmtMs(ms) {
+  if (ms === null || ms === undefined) return '—'
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`
+}
+
+/** The table every script (and bench/run, for all of them) prints: one line a row, notes below. */
+export function table(rows) {
+  const cells = rows.map((r) => [
+    String(r.figure),
+    r.patchbay.label,
+    fmtMs(r.patchbay.medianMs),
+    r.peer ? r.peer.label : '—',
+    r.peer ? fmtMs(r.peer.medianMs) : '—',
+    r.ratio === null ? '—' : r.ratio.toFixed(2),
+    r.target || '—',
+    r.pass === null ? '' : r.pass ? 'pass' : 'FAIL',
+  ])
+  const head = ['#', 'patchbay', 'median', 'peer', 'median', 'ratio', 'target', '']
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
+  const line = (c) => c.map((x, i) => (i === 2 || i === 4 || i === 5 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd()
+  const notes = rows.filter((r) => r.note).map((r) => `  ${r.figure} ${r.patchbay.label}: ${r.note}`)
+  return [line(head), ...cells.map(line), ...(notes.length ? ['notes:', ...notes] : [])].join('\n') + '\n'
+}
+
+/** Prints the rows' table and writes them to --json FILE when given. */
+export function report(rows, values, header) {
+  process.stdout.write(`${header}\n${table(rows)}`)
+  if (values.json) writeFileSync(values.json, JSON.stringify(rows))
+}

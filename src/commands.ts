@@ -1,4 +1,5 @@
 import AdminRebuild from './commands/admin/rebuild.js'
+import Apply from './commands/apply.js'
 import AuditHead from './commands/audit/head.js'
 import AuditVerify from './commands/audit/verify.js'
 import ContainerCreate from './commands/container/create.js'
@@ -39,4 +40,5 @@ export const COMMANDS = {
   'audit:verify': AuditVerify,
   'audit:head': AuditHead,
   'admin:rebuild': AdminRebuild,
+  apply: Apply,
 }

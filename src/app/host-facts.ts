@@ -17,6 +17,16 @@ export async function hostRoutes(): Promise<string[]> {
   }
 }
 
+/** Host facts a decision may need, each read at most once per process (a batch reads them once). */
+export interface HostFacts {
+  routes(): Promise<string[]>
+}
+
+export function hostFacts(): HostFacts {
+  let routes: Promise<string[]> | undefined
+  return { routes: () => (routes ??= hostRoutes()) }
+}
+
 /** Resolves --netns PATH or --pid PID to a namespace another runtime made. */
 export function adoptedNetns(opts: { netns?: string; pid?: number }): AdoptedNetns | undefined {
   if (opts.netns !== undefined && opts.pid !== undefined) throw new UserError('conflicting options: --netns and --pid')

@@ -1,6 +1,6 @@
 import type { DecideContext } from '../core/context.js'
 import { UserError } from '../core/errors.js'
-import { containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from '../drivers/derived-state.js'
+import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from '../drivers/derived-state.js'
 import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
@@ -14,68 +14,130 @@ export type Decide = (ctx: DecideContext) => NewEvent[]
 /** A kernel step failed; its partial changes were undone and the failure is in the log. */
 export class KernelFailure extends Error {}
 
-/**
- * The one path by which anything changes. Holding the host-wide write lock (SQLite's
- * BEGIN IMMEDIATE) from decision to commit: decide from the projections, apply to the
- * kernel, append the events and update the projections, refresh hosts files and firewall,
- * commit. Bad input throws before anything changes; a kernel failure is undone, leaves the
- * tables as they were, and is recorded as an OperationFailed event.
- */
 export interface MutateOptions {
   /** Finish the change in the tables even when the kernel refuses a step (docker's --force). */
   force?: boolean
+  /** The command line to record as the actor's argv, when it is not this process's own (a line of apply). */
+  argv?: string[]
 }
 
-export async function mutate(app: AppState, command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
-  const kernel = new KernelSession(app.paths.linkGroup)
-  const undo = new UndoStack()
-  app.db.exec('BEGIN IMMEDIATE')
-  let events: NewEvent[]
-  try {
-    events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
-    // A malformed event must never reach the kernel, let alone the log.
-    for (const e of events) validatePayload(e.type, e.payload)
-  } catch (err) {
-    app.db.exec('ROLLBACK')
-    kernel.close()
-    throw err
+/**
+ * Mutations of one process: one database, one set of netlink sockets. Each mutation is still
+ * on its own (its own transaction, events and error), exactly as if it were a command of its own.
+ *
+ * With deferHostsFiles (a batch), a mutation leaves the hosts files of the containers it
+ * touched to flushHostsFiles, once for the whole batch: a connect on a network of N
+ * containers changes N files, so rewriting them per operation makes a batch quadratic. Only
+ * the hosts files wait: the firewall still follows every bridge at once (isolation must never
+ * lag), and resolv files are written with their container. A crash before the flush leaves
+ * stale hosts files, which `restore` rewrites from the tables like any other drift.
+ */
+export class MutationSession {
+  private readonly kernel: KernelSession
+  private readonly pending = { containers: new Set<string>(), networks: new Set<string>() }
+
+  constructor(
+    private readonly app: AppState,
+    private readonly opts: { deferHostsFiles?: boolean } = {},
+  ) {
+    this.kernel = new KernelSession(app.paths.linkGroup)
   }
-  try {
-    for (const e of events) {
-      try {
-        await applyEvent(e, kernel, undo)
-      } catch (err) {
-        if (!opts.force) throw err
-        process.stderr.write(`Warning: ${(err as Error).message} (ignored: --force)\n`)
+
+  /**
+   * The one path by which anything changes. Holding the host-wide write lock (SQLite's
+   * BEGIN IMMEDIATE) from decision to commit: decide from the projections, apply to the
+   * kernel, append the events and update the projections, refresh hosts files and firewall,
+   * commit. Bad input throws before anything changes; a kernel failure is undone, leaves the
+   * tables as they were, and is recorded as an OperationFailed event.
+   */
+  async mutate(command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
+    const { app, kernel } = this
+    const undo = new UndoStack()
+    app.db.exec('BEGIN IMMEDIATE')
+    let events: NewEvent[]
+    try {
+      events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
+      // A malformed event must never reach the kernel, let alone the log.
+      for (const e of events) validatePayload(e.type, e.payload)
+    } catch (err) {
+      app.db.exec('ROLLBACK')
+      throw err
+    }
+    try {
+      for (const e of events) {
+        try {
+          await applyEvent(e, kernel, undo)
+        } catch (err) {
+          if (!opts.force) throw err
+          process.stderr.write(`Warning: ${(err as Error).message} (ignored: --force)\n`)
+        }
       }
+      const stored = app.append(events, opts.argv)
+      if (kernel.firewallDirty) {
+        undo.push(() => syncFirewall(app.state, app.paths))
+        syncFirewall(app.state, app.paths)
+        kernel.firewallDirty = false
+      }
+      const created = stored.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
+      await writeResolvFiles(app.paths, created, kernel)
+      const affected = affectedBy(stored)
+      if (!this.opts.deferHostsFiles) {
+        const rewrite = containersToRewrite(affected, app.state)
+        undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
+        syncHostsFiles(app.state, app.paths, rewrite, hostsAppends(app.state, stored))
+      }
+      crashPoint()
+      app.db.exec('COMMIT')
+      if (this.opts.deferHostsFiles) {
+        for (const id of affected.containers) this.pending.containers.add(id)
+        for (const id of affected.networks) this.pending.networks.add(id)
+      }
+      kernel.closeNamespaces()
+      return stored
+    } catch (err) {
+      // Roll the tables back first: compensations that re-render from them see the old state.
+      if (app.db.inTransaction) app.db.exec('ROLLBACK')
+      const leftovers = await undo.unwind()
+      // Start the next mutation on fresh sockets: none into a namespace the undo just deleted.
+      kernel.close()
+      kernel.firewallDirty = false
+      const message = (err as Error).message
+      this.recordFailure(command, leftovers.length ? `${message}; undo also failed: ${leftovers.join('; ')}` : message, opts.argv)
+      if (err instanceof UserError) throw err
+      const note = leftovers.length ? 'some changes could not be undone, see patchbay events' : 'changes undone'
+      throw new KernelFailure(`${message} (${note})`)
     }
-    const stored = app.append(events)
-    if (kernel.firewallDirty) {
-      undo.push(() => syncFirewall(app.state, app.paths))
-      syncFirewall(app.state, app.paths)
-    }
-    const created = stored.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
-    await writeResolvFiles(app.paths, created, kernel)
-    const rewrite = containersToRewrite(stored, app.state)
-    undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
-    syncHostsFiles(app.state, app.paths, rewrite, hostsAppends(app.state, stored))
-    crashPoint()
-    app.db.exec('COMMIT')
-    return stored
-  } catch (err) {
-    // Roll the tables back first: compensations that re-render from them see the old state.
-    if (app.db.inTransaction) app.db.exec('ROLLBACK')
-    const leftovers = await undo.unwind()
-    const message = (err as Error).message
-    recordFailure(app, command, leftovers.length ? `${message}; undo also failed: ${leftovers.join('; ')}` : message)
-    if (err instanceof UserError) throw err
-    const note = leftovers.length ? 'some changes could not be undone, see patchbay events' : 'changes undone'
-    throw new KernelFailure(`${message} (${note})`)
-  } finally {
-    kernel.close()
+  }
+
+  /**
+   * Rewrites the hosts files that deferred mutations left behind, from the tables as they are
+   * now (other processes' changes included), holding the write lock like a mutation would.
+   */
+  flushHostsFiles(): void {
+    if (this.pending.containers.size === 0) return
+    const { app } = this
+    app.db
+      .transaction(() => syncHostsFiles(app.state, app.paths, containersToRewrite(this.pending, app.state)))
+      .immediate()
+    this.pending.containers.clear()
+    this.pending.networks.clear()
+  }
+
+  close(): void {
+    this.kernel.close()
+  }
+
+  private recordFailure(command: string, error: string, argv: string[] | undefined): void {
+    this.app.db.transaction(() => this.app.append([{ type: 'OperationFailed', payload: { command, error } }], argv)).immediate()
   }
 }
 
-function recordFailure(app: AppState, command: string, error: string): void {
-  app.db.transaction(() => app.append([{ type: 'OperationFailed', payload: { command, error } }])).immediate()
+/** One mutation on its own: a command that changes one thing. */
+export async function mutate(app: AppState, command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
+  const session = new MutationSession(app)
+  try {
+    return await session.mutate(command, decide, opts)
+  } finally {
+    session.close()
+  }
 }

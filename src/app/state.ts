@@ -18,8 +18,11 @@ export interface AppState {
   db: Db
   log: EventLog
   state: StateQueries
-  /** Appends events with this process as the actor; the caller holds the transaction. */
-  append(events: NewEvent[]): StoredEvent[]
+  /**
+   * Appends events with this process as the actor; the caller holds the transaction. argv, when
+   * given, is the command line recorded for them instead of this process's (apply's lines).
+   */
+  append(events: NewEvent[], argv?: string[]): StoredEvent[]
   close(): void
 }
 
@@ -34,9 +37,9 @@ export function openState(root: string): AppState {
     db,
     log,
     state: new StateQueries(db),
-    append: (events) => {
+    append: (events, argv) => {
       who ??= { actor: currentActor(), host: currentHost() }
-      return log.append(events, { ...who, time: nowIso() })
+      return log.append(events, { actor: argv ? { ...who.actor, argv } : who.actor, host: who.host, time: nowIso() })
     },
     close: () => db.close(),
   }

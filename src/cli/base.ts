@@ -1,8 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import type { AppState } from '../app/state.js'
-import type { Decide, MutateOptions } from '../app/mutate.js'
 import { formatError } from './errors.js'
+import type { Operation } from './operations.js'
 import type { ReadCommand, ReadInput } from './read-commands.js'
 
 /** Every patchbay command: --root/--debug, and errors printed as one line. */
@@ -64,25 +64,18 @@ export abstract class PatchbayCommand extends Command {
     await this.stream(renderHistory(history, format))
   }
 
-  /**
-   * Applies one mutation per name, like docker's rm: each that succeeds prints its name, the
-   * others are reported together and make the command fail.
-   */
-  protected async mutateEach(root: string, refs: string[], command: string, decideFor: (ref: string) => Decide, opts: MutateOptions = {}): Promise<void> {
-    const { mutate } = await import('../app/mutate.js')
-    const failures = await this.withApp(root, async (app) => {
-      const errors: string[] = []
-      for (const ref of refs) {
-        try {
-          await mutate(app, command, decideFor(ref), opts)
-          this.out(`${ref}\n`)
-        } catch (err) {
-          errors.push((err as Error).message)
-        }
+  /** A mutating command's operations, each its own change, in one process; see applyLine. */
+  protected async applyOperations(root: string, ops: Operation[]): Promise<void> {
+    const { MutationSession } = await import('../app/mutate.js')
+    const { applyLine } = await import('./operations.js')
+    await this.withApp(root, async (app) => {
+      const session = new MutationSession(app)
+      try {
+        await applyLine(session, ops, (text) => this.out(text))
+      } finally {
+        session.close()
       }
-      return errors
     })
-    if (failures.length > 0) throw new Error(failures.join('; '))
   }
 
   override async init(): Promise<void> {

@@ -63,16 +63,31 @@ export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: 
   }
 }
 
-/** Containers whose hosts file may have changed because of these events (read after projecting). */
-export function containersToRewrite(events: StoredEvent[], state: StateQueries): Set<string> {
-  const ids = new Set<string>()
+/** What some events touched: the containers they name and the networks whose members they changed. */
+export interface Affected {
+  containers: Set<string>
+  networks: Set<string>
+}
+
+export function affectedBy(events: StoredEvent[]): Affected {
+  const affected: Affected = { containers: new Set(), networks: new Set() }
   for (const e of events) {
     if (e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected') {
-      ids.add(e.payload.containerId)
-      for (const id of state.containersOnNetwork(e.payload.networkId)) ids.add(id)
+      affected.containers.add(e.payload.containerId)
+      affected.networks.add(e.payload.networkId)
     } else if (e.type === 'ContainerCreated' || e.type === 'ContainerRemoved') {
-      ids.add(e.payload.id)
+      affected.containers.add(e.payload.id)
     }
   }
+  return affected
+}
+
+/**
+ * Containers whose hosts file may have changed: those touched, and every current member of a
+ * network whose membership changed (read after projecting).
+ */
+export function containersToRewrite(affected: Affected, state: StateQueries): Set<string> {
+  const ids = new Set(affected.containers)
+  for (const net of affected.networks) for (const id of state.containersOnNetwork(net)) ids.add(id)
   return ids
 }

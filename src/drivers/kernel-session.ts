@@ -57,10 +57,18 @@ export class KernelSession {
     this.nsSocks.delete(path)
   }
 
-  close(): void {
-    this.hostSock?.close()
+  /**
+   * Closes the sockets into container namespaces, keeping the host's: between the mutations
+   * of a batch, so a thousand containers do not hold a thousand descriptors.
+   */
+  closeNamespaces(): void {
     for (const s of this.nsSocks.values()) s.close()
     this.nsSocks.clear()
+  }
+
+  close(): void {
+    this.closeNamespaces()
+    this.hostSock?.close()
     this.hostSock = undefined
   }
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
+import type { Operation, ParsedLine } from '../../cli/operations.js'
 
 export default class ContainerCreate extends PatchbayCommand {
   static description = 'Create a container (a network namespace) and connect it to a network'
@@ -20,11 +21,9 @@ export default class ContainerCreate extends PatchbayCommand {
     pid: Flags.integer({ description: 'adopt the network namespace of this process instead of creating one' }),
   }
 
-  async run(): Promise<void> {
-    const { flags } = await this.parse(ContainerCreate)
+  static async operations({ flags }: ParsedLine<typeof ContainerCreate>): Promise<Operation[]> {
     const { adoptedNetns } = await import('../../app/host-facts.js')
     const { decideContainerCreate } = await import('../../core/container-create.js')
-    const { mutate } = await import('../../app/mutate.js')
     const req = {
       name: flags.name,
       network: flags.network,
@@ -32,7 +31,17 @@ export default class ContainerCreate extends PatchbayCommand {
       aliases: flags.alias,
       adopt: adoptedNetns({ netns: flags.netns, pid: flags.pid }),
     }
-    const [created] = await this.withApp(flags.root, (app) => mutate(app, 'run', (ctx) => decideContainerCreate(req, ctx)))
-    this.out(`${created.type === 'ContainerCreated' ? created.payload.id : ''}\n`)
+    return [
+      {
+        command: 'run',
+        decide: (ctx) => decideContainerCreate(req, ctx),
+        output: ([created]) => `${created.type === 'ContainerCreated' ? created.payload.id : ''}\n`,
+      },
+    ]
+  }
+
+  async run(): Promise<void> {
+    const parsed = await this.parse(ContainerCreate)
+    await this.applyOperations(parsed.flags.root, await ContainerCreate.operations(parsed))
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
+import type { Operation, ParsedLine } from '../../cli/operations.js'
 
 export default class NetworkConnect extends PatchbayCommand {
   static description = 'Connect a container to a network'
@@ -14,11 +15,14 @@ export default class NetworkConnect extends PatchbayCommand {
     alias: Flags.string({ description: 'add a network-scoped alias for the container', multiple: true, multipleNonGreedy: true, default: [] }),
   }
 
-  async run(): Promise<void> {
-    const { args, flags } = await this.parse(NetworkConnect)
+  static async operations({ args, flags }: ParsedLine<typeof NetworkConnect>): Promise<Operation[]> {
     const { decideConnect } = await import('../../core/connect.js')
-    const { mutate } = await import('../../app/mutate.js')
     const req = { network: args.network, container: args.container, ip: flags.ip, aliases: flags.alias }
-    await this.withApp(flags.root, (app) => mutate(app, 'network connect', (ctx) => decideConnect(req, ctx)))
+    return [{ command: 'network connect', decide: (ctx) => decideConnect(req, ctx), output: () => '' }]
+  }
+
+  async run(): Promise<void> {
+    const parsed = await this.parse(NetworkConnect)
+    await this.applyOperations(parsed.flags.root, await NetworkConnect.operations(parsed))
   }
 }

@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core'
+import type { HostFacts } from '../../app/host-facts.js'
 import { PatchbayCommand } from '../../cli/base.js'
+import type { Operation, ParsedLine } from '../../cli/operations.js'
 
 export default class NetworkCreate extends PatchbayCommand {
   static description = 'Create a network'
@@ -20,12 +22,9 @@ export default class NetworkCreate extends PatchbayCommand {
     opt: Flags.string({ char: 'o', description: 'driver options (k=v)', multiple: true, multipleNonGreedy: true, default: [] }),
   }
 
-  async run(): Promise<void> {
-    const { args, flags } = await this.parse(NetworkCreate)
+  static async operations({ args, flags }: ParsedLine<typeof NetworkCreate>, host: HostFacts): Promise<Operation[]> {
     const { parseKeyValues } = await import('../../core/names.js')
     const { decideNetworkCreate } = await import('../../core/network-create.js')
-    const { mutate } = await import('../../app/mutate.js')
-    const { hostRoutes } = await import('../../app/host-facts.js')
     const req = {
       name: args.name,
       driver: flags.driver,
@@ -36,9 +35,20 @@ export default class NetworkCreate extends PatchbayCommand {
       attachable: flags.attachable ?? false,
       labels: parseKeyValues('--label', flags.label),
       options: parseKeyValues('--opt', flags.opt),
-      hostRoutes: flags.subnet ? [] : await hostRoutes(),
+      hostRoutes: flags.subnet ? [] : await host.routes(),
     }
-    const [created] = await this.withApp(flags.root, (app) => mutate(app, 'network create', (ctx) => decideNetworkCreate(req, ctx)))
-    this.out(`${created.type === 'NetworkCreated' ? created.payload.id : ''}\n`)
+    return [
+      {
+        command: 'network create',
+        decide: (ctx) => decideNetworkCreate(req, ctx),
+        output: ([created]) => `${created.type === 'NetworkCreated' ? created.payload.id : ''}\n`,
+      },
+    ]
+  }
+
+  async run(): Promise<void> {
+    const parsed = await this.parse(NetworkCreate)
+    const { hostFacts } = await import('../../app/host-facts.js')
+    await this.applyOperations(parsed.flags.root, await NetworkCreate.operations(parsed, hostFacts()))
   }
 }

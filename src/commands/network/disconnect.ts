@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
+import type { Operation, ParsedLine } from '../../cli/operations.js'
 
 export default class NetworkDisconnect extends PatchbayCommand {
   static description = 'Disconnect a container from a network'
@@ -13,10 +14,14 @@ export default class NetworkDisconnect extends PatchbayCommand {
     force: Flags.boolean({ char: 'f', description: 'remove the endpoint even if the kernel refuses to tear it down (e.g. its namespace is gone)' }),
   }
 
-  async run(): Promise<void> {
-    const { args, flags } = await this.parse(NetworkDisconnect)
+  static async operations({ args, flags }: ParsedLine<typeof NetworkDisconnect>): Promise<Operation[]> {
     const { decideDisconnect } = await import('../../core/disconnect.js')
-    const { mutate } = await import('../../app/mutate.js')
-    await this.withApp(flags.root, (app) => mutate(app, 'network disconnect', (ctx) => decideDisconnect(args, ctx), { force: flags.force }))
+    const req = { network: args.network, container: args.container }
+    return [{ command: 'network disconnect', decide: (ctx) => decideDisconnect(req, ctx), options: { force: flags.force }, output: () => '' }]
+  }
+
+  async run(): Promise<void> {
+    const parsed = await this.parse(NetworkDisconnect)
+    await this.applyOperations(parsed.flags.root, await NetworkDisconnect.operations(parsed))
   }
 }

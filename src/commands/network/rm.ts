@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
+import type { Operation, ParsedLine } from '../../cli/operations.js'
 
 export default class NetworkRm extends PatchbayCommand {
   static description = 'Remove one or more networks'
@@ -9,9 +10,14 @@ export default class NetworkRm extends PatchbayCommand {
   static examples = ['<%= config.bin %> network rm isolated_nw']
   static args = { network: Args.string({ required: true, description: 'network name or ID' }) }
 
-  async run(): Promise<void> {
-    const { argv, flags } = await this.parse(NetworkRm)
+  /** One removal per name, each printing the name once it is gone. */
+  static async operations({ argv }: ParsedLine<typeof NetworkRm>): Promise<Operation[]> {
     const { decideNetworkRemove } = await import('../../core/network-remove.js')
-    await this.mutateEach(flags.root, argv as string[], 'network rm', (ref) => (ctx) => decideNetworkRemove(ref, ctx))
+    return (argv as string[]).map((ref) => ({ command: 'network rm', decide: (ctx) => decideNetworkRemove(ref, ctx), output: () => `${ref}\n` }))
+  }
+
+  async run(): Promise<void> {
+    const parsed = await this.parse(NetworkRm)
+    await this.applyOperations(parsed.flags.root, await NetworkRm.operations(parsed))
   }
 }

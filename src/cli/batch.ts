@@ -1,0 +1,64 @@
+import { type Config, Parser } from '@oclif/core'
+import type { HostFacts } from '../app/host-facts.js'
+import { UserError } from '../core/errors.js'
+import { lineWords } from './line-words.js'
+import { oneLine } from './errors.js'
+import { type Operation, isMutationCommand } from './operations.js'
+
+/** One line of apply's input, checked and turned into its operations. */
+export interface BatchLine {
+  /** Counted from 1, as editors count. */
+  number: number
+  /** The line's words: the command line recorded with its events, as if it had been run alone. */
+  argv: string[]
+  ops: Operation[]
+}
+
+/**
+ * Reads apply's input. Every line that is not blank or a comment is a patchbay command line
+ * without the program name, parsed by oclif with that command's own flags and args and turned
+ * into operations by the command's own code, so a line means exactly what the command means.
+ * All lines are checked before anything is applied: the first bad one throws `line N: …`.
+ */
+export async function planBatch(text: string, config: Config, host: HostFacts): Promise<BatchLine[]> {
+  const lines: BatchLine[] = []
+  const rows = text.split('\n')
+  for (let i = 0; i < rows.length; i++) {
+    try {
+      const argv = lineWords(rows[i]!)
+      if (argv.length > 0) lines.push({ number: i + 1, argv, ops: await lineOperations(argv, config, host) })
+    } catch (err) {
+      throw new UserError(`line ${i + 1}: ${(err as Error).message}`)
+    }
+  }
+  return lines
+}
+
+async function lineOperations(argv: string[], config: Config, host: HostFacts): Promise<Operation[]> {
+  // Topics are separated by spaces on the command line and by colons in oclif's ids.
+  const words = [2, 1].find((n) => argv.length >= n && config.findCommand(argv.slice(0, n).join(':')))
+  if (words === undefined) {
+    const hint = argv[0] === 'patchbay' || argv[0] === 'sudo' ? ' (write each line without the program name, e.g. network create NAME)' : ''
+    const unknown = argv.slice(0, config.findTopic(argv[0]!) ? 2 : 1).join(' ')
+    throw new UserError(`unknown command "${unknown}"${hint}`)
+  }
+  const name = argv.slice(0, words).join(' ')
+  const cls = await config.findCommand(argv.slice(0, words).join(':'))!.load()
+  if (!isMutationCommand(cls)) throw new UserError(`${name} cannot be used in apply; it takes ${await mutationCommands(config)}`)
+  let parsed
+  try {
+    parsed = await Parser.parse(argv.slice(words), { flags: cls.flags ?? {}, args: cls.args ?? {}, strict: cls.strict })
+  } catch (err) {
+    throw new UserError(oneLine(err as Error, `patchbay ${name} --help`))
+  }
+  return cls.operations(parsed, host)
+}
+
+/** The commands apply takes, with their aliases, as the user types them. */
+async function mutationCommands(config: Config): Promise<string> {
+  const names = new Set<string>()
+  for (const c of config.commands) {
+    if (isMutationCommand(await c.load())) for (const id of [c.id, ...c.aliases]) names.add(id.replaceAll(':', ' '))
+  }
+  return [...names].join(', ')
+}

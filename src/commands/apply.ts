@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises'
+import { Flags } from '@oclif/core'
+import { PatchbayCommand } from '../cli/base.js'
+
+export default class Apply extends PatchbayCommand {
+  static description =
+    'Apply many changes in one process: one command per line (network create/rm/connect/disconnect, run, container create, rm), as you would type it after "patchbay"'
+  static needsRoot = true
+  static examples = [
+    '<%= config.bin %> apply -f topology.txt',
+    'printf "network create n1\\nrun --name c1 --net n1\\n" | <%= config.bin %> apply',
+  ]
+  static flags = {
+    file: Flags.string({ char: 'f', description: 'read the commands from this file; - (the default when stdin is not a terminal) reads stdin' }),
+    'continue-on-error': Flags.boolean({ description: 'go on after a line fails, and exit 1 at the end' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Apply)
+    const { UserError } = await import('../core/errors.js')
+    const { hostFacts } = await import('../app/host-facts.js')
+    const { planBatch } = await import('../cli/batch.js')
+    const { oneLine } = await import('../cli/errors.js')
+    const lines = await planBatch(await readInput(flags.file), this.config, hostFacts())
+    const failed = await this.withApp(flags.root, async (app) => {
+      const { MutationSession } = await import('../app/mutate.js')
+      const { applyLine } = await import('../cli/operations.js')
+      const session = new MutationSession(app, { deferHostsFiles: true })
+      const failed: string[] = []
+      try {
+        for (const line of lines) {
+          try {
+            await applyLine(session, line.ops, (text) => this.out(text), line.argv)
+          } catch (err) {
+            failed.push(`line ${line.number}: ${oneLine(err as Error)}`)
+            if (!flags['continue-on-error']) break
+            process.stderr.write(`Error: ${failed.at(-1)}\n`)
+          }
+        }
+        session.flushHostsFiles()
+      } finally {
+        session.close()
+      }
+      return failed
+    })
+    if (failed.length === 0) return
+    if (!flags['continue-on-error']) throw new UserError(failed[0]!)
+    throw new UserError(`${failed.length} of ${lines.length} lines failed`)
+  }
+}
+
+async function readInput(file: string | undefined): Promise<string> {
+  const { UserError } = await import('../core/errors.js')
+  if (file === undefined && process.stdin.isTTY) {
+    throw new UserError('apply reads commands from a file (-f FILE) or from stdin (-f -), not from a terminal')
+  }
+  if (file === undefined || file === '-') {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+  try {
+    return await readFile(file, 'utf8')
+  } catch (err) {
+    throw new UserError(`cannot read ${file}: ${(err as Error).message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`)
+  }
+}

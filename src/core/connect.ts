@@ -21,7 +21,6 @@ export function findContainerOrFail(ctx: DecideContext, ref: string): ContainerR
 
 function pickAddress(net: NetworkRow, requested: string | undefined, ctx: DecideContext): number {
   const subnet = parseCidr(net.subnet!)!
-  const onNet = ctx.state.endpointsOfNetwork(net.id)
   if (requested !== undefined) {
     const ip = parseIp(requested)
     if (ip === undefined) throw new UserError(`invalid IPv4 address: ${requested}`)
@@ -30,14 +29,14 @@ function pickAddress(net: NetworkRow, requested: string | undefined, ctx: Decide
       throw new UserError(`invalid address ${requested}: it does not belong to network ${net.name}'s subnet ${net.subnet}`)
     }
     if (requested === net.gateway) throw new UserError(`Address already in use: ${requested} is the gateway of network ${net.name}`)
-    const holder = onNet.find((e) => e.ipv4 === requested)
+    const holder = ctx.state.addressHolder(net.id, requested)
     if (holder) {
-      const name = ctx.state.findContainer(holder.containerId)?.name ?? holder.containerId
+      const name = ctx.state.findContainer(holder)?.name ?? holder
       throw new UserError(`Address already in use: ${requested} is taken by container ${name} on network ${net.name}`)
     }
     return ip
   }
-  const used = new Set(onNet.map((e) => parseIp(e.ipv4!)!))
+  const used = new Set(ctx.state.addressesOnNetwork(net.id).map((ip) => parseIp(ip)!))
   used.add(parseIp(net.gateway!)!)
   const ip = lowestFree(subnet, used, net.ipRange ? parseCidr(net.ipRange) : undefined)
   if (ip === undefined) throw new UserError(`no available IPv4 addresses on network ${net.name} (${net.ipRange ?? net.subnet}); disconnect a container or use a larger --subnet`)
@@ -54,10 +53,9 @@ function pickIfname(mine: EndpointRow[]): string {
 
 /** Host-side veth name, derived from the endpoint id so that replay makes the same one. */
 function pickHostIfname(endpointId: string, ctx: DecideContext): string {
-  const taken = new Set(ctx.state.endpoints().map((e) => e.hostIfname))
   for (let i = 0; ; i++) {
     const name = `veth${endpointId.slice(i, i + 7)}`
-    if (!taken.has(name)) return name
+    if (!ctx.state.hostIfnameInUse(name)) return name
   }
 }
 

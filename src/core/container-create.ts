@@ -22,7 +22,7 @@ export interface ContainerCreateRequest {
 
 function checkContainerName(name: string, ctx: DecideContext): void {
   checkName('container', name)
-  const holder = ctx.state.containers().find((c) => c.name === name)
+  const holder = ctx.state.containerNamed(name)
   if (holder) {
     throw new UserError(
       `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,

@@ -60,7 +60,7 @@ export const bridgeDriver: NetworkDriver = {
     await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)
     await inside.setLinkUp(index)
     await inside.setLinkUp('lo')
-    if (p.defaultRoute) await inside.setDefaultRoute(p.defaultRoute.gateway, p.defaultRoute.ifname)
+    if (p.defaultRoute) await inside.setDefaultRoute(p.defaultRoute.gateway, p.defaultRoute.ifname, p.defaultRoute.ifname === p.ifname ? index : undefined)
   },
 
   async disconnect(p: EndpointDisconnected, k, undo) {

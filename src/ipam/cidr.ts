@@ -1,14 +1,18 @@
-import { Address4 } from 'ip-address'
-
 /** An IPv4 subnet as two uint32 bounds; all address maths in patchbay works on these. */
 export interface Cidr {
   base: number
   prefix: number
 }
 
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+/** Dotted quad, each part 0-255 without leading zeros (ip-address's rule, which this replaced). */
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`)
+
+/** "a.b.c.d" as a uint32. Plain arithmetic: IPAM parses every address of a network per decision. */
 export function parseIp(text: string): number | undefined {
-  if (text.includes('/') || !Address4.isValid(text)) return undefined
-  return Number(new Address4(text).bigInt())
+  const m = IPV4.exec(text)
+  if (!m) return undefined
+  return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4])
 }
 
 /** Parses "a.b.c.d/n"; host bits must be zero, as docker requires of --subnet and --ip-range. */

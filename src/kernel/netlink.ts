@@ -178,7 +178,7 @@ export class Rtnl {
    * could clash. The host end is enslaved and brought up in the same request. A leftover host
    * end from an interrupted attempt is deleted (taking its peer with it) and the pair recreated.
    */
-  async createVethPeerInNetns(o: VethIntoNetns): Promise<{ hostIndex: number }> {
+  async createVethPeerInNetns(o: VethIntoNetns): Promise<void> {
     const what = `create veth ${o.hostName}`
     const peerMac = macToBuffer(o.peerMac)
     const nsFd = openSync(o.peerNetnsPath, 'r')
@@ -207,13 +207,19 @@ export class Rtnl {
     } finally {
       closeSync(nsFd)
     }
-    return { hostIndex: await this.requireIndex(o.hostName, what) }
   }
 
+  /** By index, or by name in the same request (the kernel looks a name up when the index is 0). */
   async setLinkUp(nameOrIndex: string | number): Promise<void> {
-    const index = typeof nameOrIndex === 'number' ? nameOrIndex : await this.requireIndex(nameOrIndex, `set link ${nameOrIndex} up`)
+    const what = `set link ${nameOrIndex} up`
     crashPoint()
-    await this.run(`set link ${nameOrIndex} up`, () => this.sock.setLink({ index, ...UP }))
+    try {
+      if (typeof nameOrIndex === 'number') await this.sock.setLink({ index: nameOrIndex, ...UP })
+      else await this.sock.setLink({ index: 0, ...UP }, { ifname: nameOrIndex })
+    } catch (err) {
+      if (codeOf(err) === 'ENODEV') throw new KernelError('ENODEV', `${what}: no such device ${nameOrIndex}`)
+      throw mapNetlinkError(err, what)
+    }
   }
 
   /** Deletes a link by name; false when it did not exist. Deleting one veth end removes both. */
@@ -228,10 +234,10 @@ export class Rtnl {
     }
   }
 
-  /** Sets (creating or replacing) the IPv4 default route of the main table. */
-  async setDefaultRoute(gateway: string, ifname: string): Promise<void> {
+  /** Sets (creating or replacing) the IPv4 default route of the main table; `index`: ifname's, when known. */
+  async setDefaultRoute(gateway: string, ifname: string, index?: number): Promise<void> {
     const what = `set default route via ${gateway} dev ${ifname}`
-    const oif = await this.requireIndex(ifname, what)
+    const oif = index ?? (await this.requireIndex(ifname, what))
     const gw = ipv4ToBuffer(gateway)
     crashPoint()
     await this.run(what, () =>

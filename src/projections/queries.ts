@@ -96,6 +96,10 @@ export class StateQueries {
           ORDER BY e.connected_seq`,
       ),
       onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
+      containerByName: db.prepare(`SELECT ${CTR_COLS} FROM containers WHERE name = ?`),
+      addressesOn: db.prepare('SELECT ipv4 FROM endpoints WHERE network_id = ? AND ipv4 IS NOT NULL').pluck(),
+      addressHolder: db.prepare('SELECT container_id FROM endpoints WHERE network_id = ? AND ipv4 = ?').pluck(),
+      hostIfnameUsed: db.prepare('SELECT 1 FROM endpoints WHERE host_ifname = ?').pluck(),
       findNetwork: refLookup(db, 'networks', NET_COLS, 'network', toNetwork),
       findContainer: refLookup(db, 'containers', CTR_COLS, 'container', (r) => r as unknown as ContainerRow),
       creationOrder: db.prepare(
@@ -128,6 +132,11 @@ export class StateQueries {
     return this.st.findContainer(ref.replace(/^\//, ''))
   }
 
+  /** The container with exactly this name (no ID matching). */
+  containerNamed(name: string): ContainerRow | undefined {
+    return this.st.containerByName.get(name) as ContainerRow | undefined
+  }
+
   endpoints(): EndpointRow[] {
     return (this.st.endpoints.all() as Raw[]).map(toEndpoint)
   }
@@ -143,6 +152,20 @@ export class StateQueries {
   /** Every container with an address on the network, in connection order: a hosts file section. */
   peersOnNetwork(networkId: string): PeerRow[] {
     return (this.st.peers.all(networkId) as Raw[]).map((r) => ({ ...(r as unknown as PeerRow), aliases: JSON.parse(r.aliases as string) }))
+  }
+
+  /** The IPv4 addresses endpoints hold on the network. */
+  addressesOnNetwork(networkId: string): string[] {
+    return this.st.addressesOn.all(networkId) as string[]
+  }
+
+  /** The container holding this address on the network, if any. */
+  addressHolder(networkId: string, ipv4: string): string | undefined {
+    return this.st.addressHolder.get(networkId, ipv4) as string | undefined
+  }
+
+  hostIfnameInUse(name: string): boolean {
+    return this.st.hostIfnameUsed.get(name) !== undefined
   }
 
   containersOnNetwork(networkId: string): string[] {

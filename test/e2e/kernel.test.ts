@@ -327,9 +327,10 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
     // A leftover host end from an interrupted attempt is replaced, peer and all.
     const v = netns('veth-redo')
     const o = { hostName: `pbkr${id}`, peerName: 'eth0', peerNetnsPath: v, peerMac: mac(0x20), master: brA }
-    const first = await host.createVethPeerInNetns(o)
-    const second = await host.createVethPeerInNetns({ ...o, peerMac: mac(0x21) })
-    expect(second.hostIndex).not.toBe(first.hostIndex)
+    await host.createVethPeerInNetns(o)
+    const first = await host.linkIndex(o.hostName)
+    await host.createVethPeerInNetns({ ...o, peerMac: mac(0x21) })
+    expect(await host.linkIndex(o.hostName)).not.toBe(first)
     expect(must('nsenter', [`--net=${v}`, '--', 'ip', '-o', 'link', 'show', 'eth0'])).toContain(mac(0x21))
     expect(await host.deleteLink(o.hostName)).toBe(true)
     expect(await host.deleteLink(o.hostName)).toBe(false)

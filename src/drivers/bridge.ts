@@ -1,4 +1,5 @@
 import type { EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
+import { KernelError } from '../kernel/errors.js'
 import { disableIpv6, enableIpv4Forwarding } from '../kernel/sysctl.js'
 import type { NetworkDriver } from './driver.js'
 import type { KernelSession, UndoStack } from './kernel-session.js'
@@ -16,6 +17,8 @@ interface BridgeSpec {
  * Used by create and by every connect, so a bridge lost to a reboot comes back on first use.
  */
 async function ensureBridge(spec: BridgeSpec, k: KernelSession, undo: UndoStack): Promise<number> {
+  const known = k.bridges.get(spec.bridge)
+  if (known !== undefined) return known
   const host = k.host()
   const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu, group: k.linkGroup })
   if (created) {
@@ -25,6 +28,7 @@ async function ensureBridge(spec: BridgeSpec, k: KernelSession, undo: UndoStack)
     if (!spec.internal) enableIpv4Forwarding()
   }
   await host.ensureAddress(index, `${spec.gateway}/${spec.prefixLen}`)
+  k.bridges.set(spec.bridge, index)
   return index
 }
 
@@ -36,6 +40,7 @@ export const bridgeDriver: NetworkDriver = {
   },
 
   async removeNetwork(p: NetworkRemoved, k) {
+    k.bridges.delete(p.bridge!)
     await k.host().deleteLink(p.bridge!)
     k.firewallDirty = true
   },
@@ -54,9 +59,12 @@ export const bridgeDriver: NetworkDriver = {
       group: k.linkGroup,
     })
     undo.push(() => host.deleteLink(p.hostIfname!))
-    disableIpv6(p.netnsPath!, p.ifname!)
     const inside = k.inNetns(p.netnsPath)
-    const index = (await inside.linkIndex(p.ifname!))!
+    const link = await inside.findLink(p.ifname!)
+    if (!link) throw new KernelError('ENODEV', `connect ${p.containerName}: ${p.ifname} vanished from its namespace right after creation`)
+    // Still down, as it must be: with IPv6 turned off first, it never gets a link-local address.
+    if (link.ipv6) disableIpv6(p.netnsPath!, p.ifname!)
+    const index = link.index
     await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)
     await inside.setLinkUp(index)
     await inside.setLinkUp('lo')

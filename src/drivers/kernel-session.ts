@@ -32,6 +32,12 @@ export class KernelSession {
   private readonly nsSocks = new Map<string, Rtnl>()
   /** Set when bridges came or went, so the firewall table is re-rendered once at the end. */
   firewallDirty = false
+  /**
+   * Bridges this session has made sure of (up, gateway address on), by name, with their index:
+   * the connects of a batch check each bridge once. Forgotten with the session's sockets, so a
+   * failed mutation (whose undo may delete a bridge) leaves nothing stale behind.
+   */
+  readonly bridges = new Map<string, number>()
 
   /** linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup). */
   constructor(readonly linkGroup: number) {}
@@ -67,6 +73,7 @@ export class KernelSession {
   }
 
   close(): void {
+    this.bridges.clear()
     this.closeNamespaces()
     this.hostSock?.close()
     this.hostSock = undefined

@@ -1,4 +1,5 @@
 import { closeSync, openSync } from 'node:fs'
+import { endianness } from 'node:os'
 import { createRequire } from 'node:module'
 import type * as Netlink from 'netlink'
 import type { RtNetlinkSocket, StreamData, rt } from 'netlink'
@@ -12,6 +13,9 @@ import { withNetns } from './netns.js'
 const { AttrStream, FlagsNew, createRtNetlink, ifla, rt: rtCodec } = createRequire(import.meta.url)('netlink') as typeof Netlink
 
 const AF_INET = 2
+const AF_INET6 = 10
+/** DEVCONF_DISABLE_IPV6: its slot in the s32 array IFLA_INET6_CONF carries (linux/ipv6.h). */
+const DEVCONF_DISABLE_IPV6 = 26
 const MAIN_TABLE = 254
 const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL
 const UP = { flags: { up: true as const }, change: { up: true as const } }
@@ -101,6 +105,20 @@ export class Rtnl {
   /** Looks a link up by name; undefined when there is none. */
   async linkIndex(name: string): Promise<number | undefined> {
     return (await this.getLinkByName(name))?.data.index
+  }
+
+  /**
+   * Looks a link up by name: its index, and whether IPv6 is on for it (never on a kernel
+   * without IPv6). The kernel's reply carries the link's IPv6 settings, so asking costs nothing.
+   */
+  async findLink(name: string): Promise<{ index: number; ipv6: boolean } | undefined> {
+    const link = await this.getLinkByName(name)
+    if (!link) return undefined
+    const inet6 = link.attrs.afSpec?.get(AF_INET6)
+    const conf = inet6 && ifla.parseLinkProtocolInfoInet6(inet6).conf
+    const off = (at: number) => (endianness() === 'LE' ? conf!.readInt32LE(at) : conf!.readInt32BE(at)) !== 0
+    const ipv6 = conf !== undefined && conf.length >= 4 * (DEVCONF_DISABLE_IPV6 + 1) && !off(4 * DEVCONF_DISABLE_IPV6)
+    return { index: link.data.index!, ipv6 }
   }
 
   private async getLinkByName(name: string): Promise<rt.LinkMessage | undefined> {

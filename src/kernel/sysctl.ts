@@ -21,17 +21,14 @@ export function ipv4ForwardingEnabled(): boolean {
 /**
  * Turns IPv6 off on one interface of the namespace at netnsPath, as docker does for networks
  * without IPv6: no link-local address, no router solicitations. Must run before the link goes
- * up. Reads first: in a namespace made by patchbay the interface was born with it off (see
- * disableIpv6ByDefault), and the write is costly (it takes the kernel's rtnl lock). A kernel
- * without IPv6 has nothing to turn off.
+ * up. Costly (it takes the kernel's rtnl lock): callers ask first whether it is on, and in a
+ * namespace made by patchbay it never is (see disableIpv6ByDefault).
  */
 export function disableIpv6(netnsPath: string, ifname: string): void {
-  const file = `/proc/sys/net/ipv6/conf/${ifname}/disable_ipv6`
+  crashPoint()
   withNetns(netnsPath, () => {
     try {
-      if (readFileSync(file, 'utf8').trim() === '1') return
-      crashPoint()
-      writeFileSync(file, '1')
+      writeFileSync(`/proc/sys/net/ipv6/conf/${ifname}/disable_ipv6`, '1')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }

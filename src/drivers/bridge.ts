@@ -67,7 +67,7 @@ export const bridgeDriver: NetworkDriver = {
     const index = link.index
     await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)
     await inside.setLinkUp(index)
-    await inside.setLinkUp('lo')
+    await k.upLoopback(p.netnsPath!)
     if (p.defaultRoute) await inside.setDefaultRoute(p.defaultRoute.gateway, p.defaultRoute.ifname, p.defaultRoute.ifname === p.ifname ? index : undefined)
   },
 

@@ -30,6 +30,8 @@ export class UndoStack {
 export class KernelSession {
   private hostSock: Rtnl | undefined
   private readonly nsSocks = new Map<string, Rtnl>()
+  /** Namespaces whose loopback this session brought up: `run` does it once, not again on connect. */
+  private readonly loopbackUp = new Set<string>()
   /** Set when bridges came or went, so the firewall table is re-rendered once at the end. */
   firewallDirty = false
   /**
@@ -57,10 +59,18 @@ export class KernelSession {
     return sock
   }
 
+  /** Brings up lo in the namespace at path (once per session and namespace). */
+  async upLoopback(path: string): Promise<void> {
+    if (this.loopbackUp.has(path)) return
+    await this.inNetns(path).setLinkUp('lo')
+    this.loopbackUp.add(path)
+  }
+
   /** Forget (and close) the socket of a namespace that is going away. */
   dropNetns(path: string): void {
     this.nsSocks.get(path)?.close()
     this.nsSocks.delete(path)
+    this.loopbackUp.delete(path)
   }
 
   /**
@@ -70,6 +80,7 @@ export class KernelSession {
   closeNamespaces(): void {
     for (const s of this.nsSocks.values()) s.close()
     this.nsSocks.clear()
+    this.loopbackUp.clear()
   }
 
   close(): void {

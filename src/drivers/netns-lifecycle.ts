@@ -15,7 +15,7 @@ export async function createContainerNetns(p: ContainerCreated, k: KernelSession
   if (!existed) undo.push(() => deleteNetns(path))
   // Its interfaces are born with IPv6 off, as docker keeps them (loopback, already there, keeps ::1).
   disableIpv6ByDefault(path)
-  await k.inNetns(path).setLinkUp('lo')
+  await k.upLoopback(path)
 }
 
 export async function removeContainerNetns(p: ContainerRemoved, k: KernelSession): Promise<void> {

@@ -23,6 +23,8 @@ const DESCRIPTIONS: Record<string, string> = {
   ENOTSUP: 'operation not supported (unknown link kind or missing kernel module?)',
   EOPNOTSUPP: 'operation not supported (unknown link kind or missing kernel module?)',
   ERANGE: 'numerical result out of range',
+  // EXFULL, which Node cannot name: what a bridge says when all its port numbers are taken.
+  ERRNO54: 'exchange full (a Linux bridge takes at most 1023 interfaces)',
 }
 
 /**
@@ -32,7 +34,7 @@ const DESCRIPTIONS: Record<string, string> = {
 export function mapNetlinkError(err: unknown, what: string): KernelError {
   if (err instanceof KernelError) return err
   const text = err instanceof Error ? err.message : String(err)
-  const match = /Request rejected: (E[A-Z0-9]+|-?\d+)/.exec(text)
+  const match = /Request rejected: (?:Unknown system error )?(E[A-Z0-9]+|-?\d+)/.exec(text)
   const code = match ? normalize(match[1]!) : ((err as { code?: unknown })?.code as string | undefined) ?? 'EUNKNOWN'
   const description = DESCRIPTIONS[code] ?? (match ? code : text)
   return new KernelError(code, `${what}: ${description}`)

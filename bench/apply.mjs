@@ -1,111 +1,81 @@
 #!/usr/bin/env node
-// Per-operation cost of `patchbay apply` (many operations in one process) next to the same
-// operations as separate CLI calls, on warm bridges, inside a sandbox namespace of its own.
-// For each N: a fresh root with two bridge networks (each with one container, so both bridges
-// are up), then one `apply` of N `run --name cI --net benchnet` lines and one of N
-// `network connect benchnet2 cI` lines. `run` prints each container's ID as it is committed,
-// so the gaps between those lines are the per-operation times (median and mean); `connect`
-// prints nothing, so its mean is (apply time - time of an empty apply) / N. Then SEPARATE
-// (default 20) more containers are made and connected with one CLI call each, on top of the N,
-// for the per-call cost at that size. Usage: sudo node bench/apply.mjs [N ...] [--separate K]
-import { spawn, spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+// Figure 3b: the per-operation cost of `patchbay apply` (many operations in one process) on
+// warm bridges, next to the same operation as one CLI call. For each N: a fresh sandbox with
+// two bridge networks, each already holding a container (both bridges up), then
+//   - one `apply` of N `run --name cI --net benchnet` lines: run prints each ID as its change
+//     commits, so the gaps between those lines are per-operation times (median; the first,
+//     which pays for loading the code, is left out);
+//   - one `apply` of N `network connect benchnet2 cI` lines: connect prints nothing, so its
+//     per-operation time is (its wall time - an empty apply's) / N, the end-of-batch hosts
+//     files included;
+//   - then SEPARATE more containers made (`run`) and connected (`network connect`) with one
+//     CLI call each, on top of the N: what one call costs at that size.
+// Usage: sudo node bench/apply.mjs [--sizes 100,1000] [--separate 20] [--quick|--smoke] [--json FILE]
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { benchOptions, median, report, row, sandbox, timed } from './lib.mjs'
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { separate: { type: 'string', default: '20' } } })
-const sizes = positionals.length ? positionals.map(Number) : [100, 1000]
-const separate = Number(values.separate)
-const repo = fileURLToPath(new URL('..', import.meta.url))
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
-const runDir = (root) => `/run/patchbay/${createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)}`
+const { size, values } = benchOptions(
+  { full: { sizes: '100,1000', separate: 20 }, quick: { sizes: '100', separate: 10 }, smoke: { sizes: '5', separate: 2 } },
+  { sizes: { type: 'string' }, separate: { type: 'string' } },
+)
+const sizes = (values.sizes ?? size.sizes).split(',').map(Number)
+const separate = Number(values.separate ?? size.separate)
 
-function wipe(ns, root) {
-  const run = runDir(root)
-  for (const f of existsSync(`${run}/netns`) ? readdirSync(`${run}/netns`) : []) spawnSync('umount', ['-l', `${run}/netns/${f}`])
-  rmSync(run, { recursive: true, force: true })
-  spawnSync('ip', ['netns', 'del', ns])
-  rmSync(root, { recursive: true, force: true })
-}
-
-/** Runs argv; resolves with the total time and the time each stdout line arrived (ms). */
-function timed(argv, env) {
+/** Runs argv; resolves with its wall time and when (ms after the start) each stdout line arrived. */
+function timedLines(argv, env) {
   return new Promise((done, fail) => {
     const t0 = process.hrtime.bigint()
     const ms = () => Number(process.hrtime.bigint() - t0) / 1e6
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     const lines = []
-    let partial = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => {
       const at = ms()
-      partial += d
-      const parts = partial.split('\n')
-      partial = parts.pop()
-      for (let i = 0; i < parts.length; i++) lines.push(at)
+      for (const ch of d) if (ch === '\n') lines.push(at)
     })
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    child.on('close', (code) => (code === 0 ? done({ ms: ms(), lines }) : fail(new Error(`${argv.join(' ')}: exit ${code}: ${stderr}`))))
+    child.on('close', (code) => (code === 0 ? done({ ms: ms(), lines }) : fail(new Error(`${argv.join(' ')}: exit ${code}: ${stderr.trim()}`))))
   })
 }
 
-let current
-// Interrupted (Ctrl-C, a timeout): still remove the sandbox and every namespace it holds.
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    if (current) wipe(current.ns, current.root)
-    process.exit(130)
-  })
-}
-
-const results = []
+const rows = []
 for (const n of sizes) {
-  const ns = `pbbench-apply-${process.pid}`
-  const root = mkdtempSync(join(tmpdir(), 'pbbench-'))
-  current = { ns, root }
-  const env = { ...process.env, PATCHBAY_ROOT: root }
-  const pb = (...args) => ['nsenter', `--net=/run/netns/${ns}`, '--', join(repo, 'bin/patchbay'), ...args]
-  const file = (name, lines) => {
-    const path = join(root, name)
-    writeFileSync(path, lines.map((l) => `${l}\n`).join(''))
-    return path
-  }
+  const sb = sandbox('apply')
   try {
-    spawnSync('ip', ['netns', 'add', ns])
-    spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
-    await timed(pb('apply', '-f', file('setup', ['network create benchnet', 'network create benchnet2', 'run --name warm --net benchnet', 'run --name warm2 --net benchnet2'])), env)
+    const file = (name, lines) => {
+      const path = join(sb.scratch, name)
+      writeFileSync(path, lines.map((l) => `${l}\n`).join(''))
+      return path
+    }
+    const apply = (name, lines) => timedLines(sb.pb('apply', '-f', file(name, lines)), sb.env)
+    await apply('setup', ['network create benchnet', 'network create benchnet2', 'run --name warm --net benchnet', 'run --name warm2 --net benchnet2'])
     const idx = [...Array(n).keys()]
-    const run = await timed(pb('apply', '-f', file('run', idx.map((i) => `run --name c${i} --net benchnet`))), env)
-    const connect = await timed(pb('apply', '-f', file('connect', idx.map((i) => `network connect benchnet2 c${i}`))), env)
-    const empty = []
-    for (let i = 0; i < 3; i++) empty.push((await timed(pb('apply', '-f', file('empty', [])), env)).ms)
-    const gaps = run.lines.slice(1).map((t, i) => t - run.lines[i])
-    const single = { run: [], connect: [] }
+    const run = await apply('run', idx.map((i) => `run --name c${i} --net benchnet`))
+    if (run.lines.length !== n) throw new Error(`apply printed ${run.lines.length} IDs for ${n} runs`)
+    const connect = await apply('connect', idx.map((i) => `network connect benchnet2 c${i}`))
+    const empty = median([0, 1, 2].map(() => timed(sb.pb('apply', '-f', file('empty', [])), { env: sb.env })))
+    const gaps = run.lines.slice(2).map((t, i) => t - run.lines[i + 1])
+    const one = { run: [], connect: [] }
     for (let i = 0; i < separate; i++) {
-      single.run.push((await timed(pb('run', '--name', `s${i}`, '--net', 'benchnet'), env)).ms)
-      single.connect.push((await timed(pb('network', 'connect', 'benchnet2', `s${i}`), env)).ms)
+      one.run.push(timed(sb.pb('run', '--name', `s${i}`, '--net', 'benchnet'), { env: sb.env }))
+      one.connect.push(timed(sb.pb('network', 'connect', 'benchnet2', `s${i}`), { env: sb.env }))
     }
-    const r = {
-      n,
-      applyEmptyMs: median(empty),
-      run: { totalMs: run.ms, perOpMedianMs: median(gaps), perOpMeanMs: (run.ms - median(empty)) / n, separateMedianMs: median(single.run), separateMeanMs: mean(single.run) },
-      connect: { totalMs: connect.ms, perOpMeanMs: (connect.ms - median(empty)) / n, separateMedianMs: median(single.connect), separateMeanMs: mean(single.connect) },
-    }
-    results.push(r)
-    process.stderr.write(`N=${n} done\n`)
+    const connected = sb.ok('network', 'inspect', '--format', '{{len .Containers}}', 'benchnet2').trim()
+    if (connected !== String(n + separate + 1)) throw new Error(`benchnet2 has ${connected} containers, not ${n + separate + 1}`)
+    rows.push(
+      row('3b', { label: `apply ${n} × run, per op`, ms: gaps }, { label: 'run, one call', ms: one.run }, {
+        maxMs: 5,
+        note: `median of the gaps between the IDs it prints; mean ${((run.ms - empty) / n).toFixed(1)} ms with start-up and hosts files`,
+      }),
+      row('3b', { label: `apply ${n} × connect, per op`, ms: (connect.ms - empty) / n }, { label: 'connect, one call', ms: one.connect }, {
+        maxMs: 5,
+        note: `(wall time ${connect.ms.toFixed(0)} ms - empty apply ${empty.toFixed(0)} ms) / ${n}: the mean, hosts files included`,
+      }),
+    )
   } finally {
-    wipe(ns, root)
+    sb.cleanup()
   }
 }
-const f = (x) => x.toFixed(2).padStart(8)
-console.log(`apply per operation vs one CLI call per operation (separate calls: ${separate} on top of the N; each through nsenter --net)`)
-console.log('N        op        apply total   per-op median   per-op mean   separate median   separate / apply mean')
-for (const r of results) {
-  console.log(`${String(r.n).padEnd(8)} run      ${f(r.run.totalMs)} ms   ${f(r.run.perOpMedianMs)} ms   ${f(r.run.perOpMeanMs)} ms   ${f(r.run.separateMedianMs)} ms   x${(r.run.separateMedianMs / r.run.perOpMeanMs).toFixed(0)}`)
-  console.log(`${String(r.n).padEnd(8)} connect  ${f(r.connect.totalMs)} ms   ${'-'.padStart(8)} ms   ${f(r.connect.perOpMeanMs)} ms   ${f(r.connect.separateMedianMs)} ms   x${(r.connect.separateMedianMs / r.connect.perOpMeanMs).toFixed(0)}`)
-}
-console.log(JSON.stringify({ separate, results }))
+report(rows, values, `figure 3b: patchbay apply per operation on warm bridges, sizes ${sizes.join(', ')}; one call each: ${separate} more on top of the N`)

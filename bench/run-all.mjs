@@ -33,6 +33,7 @@ const FIGURES = [
   { id: '1', script: 'cli-latency.mjs' },
   { id: '2', script: 'connect.mjs' },
   { id: '3', script: 'many-containers.mjs' },
+  { id: '3b', script: 'apply.mjs' },
   { id: '4', script: 'inspect-long-log.mjs', log: true },
   { id: '5', script: 'connect-scale.mjs' },
   { id: '6a', script: 'rebuild.mjs', log: true },

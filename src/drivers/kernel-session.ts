@@ -24,8 +24,9 @@ export class UndoStack {
 }
 
 /**
- * The netlink sockets of one command: one in the host namespace (where patchbay runs) and one
- * per container namespace touched, each opened at most once.
+ * The netlink sockets of one process (a command, or a batch of them): one in the host
+ * namespace (where patchbay runs) and one per container namespace touched, each opened at most
+ * once, and what the session already made sure of in the kernel.
  */
 export class KernelSession {
   private hostSock: Rtnl | undefined

@@ -1,6 +1,6 @@
 import type { ContainerCreated, ContainerRemoved } from '../events/types.js'
 import { createNetns, deleteNetns, isNetnsMount } from '../kernel/netns.js'
-import { disableIpv6ByDefault } from '../kernel/sysctl.js'
+import { disableIpv6 } from '../kernel/sysctl.js'
 import type { KernelSession, UndoStack } from './kernel-session.js'
 
 /**
@@ -14,7 +14,7 @@ export async function createContainerNetns(p: ContainerCreated, k: KernelSession
   createNetns(path)
   if (!existed) undo.push(() => deleteNetns(path))
   // Its interfaces are born with IPv6 off, as docker keeps them (loopback, already there, keeps ::1).
-  disableIpv6ByDefault(path)
+  disableIpv6(path, 'default')
   await k.upLoopback(path)
 }
 

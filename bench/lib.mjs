@@ -163,7 +163,7 @@ export function sandbox(label, { root } = {}) {
     /** argv of `patchbay ...args` in the sandbox (run it with sb.env). */
     pb: (...args) => inNs([BIN, ...args]),
     env,
-    /** Runs `patchbay ...args` in the sandbox; returns stdout. */
+    /** Runs `patchbay ...args` in the sandbox; resolves with its stdout. */
     ok: (...args) => sh(inNs([BIN, ...args]), { env }),
     /**
      * Namespaces for a peer's containers, deleted with the sandbox; made here unless the

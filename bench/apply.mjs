@@ -55,14 +55,16 @@ for (const n of sizes) {
     const run = await apply('run', idx.map((i) => `run --name c${i} --net benchnet`))
     if (run.lines.length !== n) throw new Error(`apply printed ${run.lines.length} IDs for ${n} runs`)
     const connect = await apply('connect', idx.map((i) => `network connect benchnet2 c${i}`))
-    const empty = median([0, 1, 2].map(() => timed(sb.pb('apply', '-f', file('empty', [])), { env: sb.env })))
+    const empties = []
+    for (let i = 0; i < 3; i++) empties.push(await timed(sb.pb('apply', '-f', file('empty', [])), { env: sb.env }))
+    const empty = median(empties)
     const gaps = run.lines.slice(2).map((t, i) => t - run.lines[i + 1])
     const one = { run: [], connect: [] }
     for (let i = 0; i < separate; i++) {
-      one.run.push(timed(sb.pb('run', '--name', `s${i}`, '--net', 'benchnet'), { env: sb.env }))
-      one.connect.push(timed(sb.pb('network', 'connect', 'benchnet2', `s${i}`), { env: sb.env }))
+      one.run.push(await timed(sb.pb('run', '--name', `s${i}`, '--net', 'benchnet'), { env: sb.env }))
+      one.connect.push(await timed(sb.pb('network', 'connect', 'benchnet2', `s${i}`), { env: sb.env }))
     }
-    const connected = sb.ok('network', 'inspect', '--format', '{{len .Containers}}', 'benchnet2').trim()
+    const connected = (await sb.ok('network', 'inspect', '--format', '{{len .Containers}}', 'benchnet2')).trim()
     if (connected !== String(n + separate + 1)) throw new Error(`benchnet2 has ${connected} containers, not ${n + separate + 1}`)
     rows.push(
       row('3b', { label: `apply ${n} × run, per op`, ms: gaps }, { label: 'run, one call', ms: one.run }, {

@@ -25,7 +25,7 @@ const { values } = parseArgs({
 })
 const rounds = Number(values.rounds)
 const heavyRounds = Number(values['heavy-rounds'])
-const log = eventLog(Number(values.events), values.log)
+const log = await eventLog(Number(values.events), values.log)
 const head = log.events
 const dbBytes = statSync(join(log.root, 'patchbay.db')).size
 // The event just before the snapshot after `fraction` of the log: --at replays the most there.
@@ -39,7 +39,7 @@ db.close()
 
 const sb = sandbox('audit', { root: log.root })
 try {
-  const lateContainer = sb.ok('ps', '--at', `seq:${late}`, '--format', '{{.Names}}').split('\n')[0]
+  const lateContainer = (await sb.ok('ps', '--at', `seq:${late}`, '--format', '{{.Names}}')).split('\n')[0]
   if (!lateContainer) throw new Error(`no container at seq ${late} to inspect`)
   const cases = {
     'node -e 0': { argv: sb.inNs(['node', '-e', '0']) },
@@ -54,7 +54,7 @@ try {
   for (let i = 0; i < rounds; i++) {
     for (const [name, c] of Object.entries(cases)) {
       if (c.heavy && i >= heavyRounds) continue
-      times[name].push(timed(c.argv, { env: sb.env, expect: c.expect }))
+      times[name].push(await timed(c.argv, { env: sb.env, expect: c.expect }))
     }
   }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]))
@@ -65,5 +65,5 @@ try {
   console.log(JSON.stringify({ events: head, dbBytes, rounds, heavyRounds, medianMs: m }))
 } finally {
   sb.cleanup()
-  log.drop()
+  log.cleanup()
 }

@@ -9,9 +9,9 @@ import { benchOptions, interleave, report, row, sandbox, timed } from './lib.mjs
 const { size, values } = benchOptions({ full: { rounds: 20 }, quick: { rounds: 10 }, smoke: { rounds: 2 } })
 const sb = sandbox('cli')
 try {
-  sb.ok('network', 'create', 'benchnet')
-  for (let i = 0; i < 3; i++) sb.ok('run', '--name', `c${i}`, '--net', 'benchnet')
-  const t = interleave(size.rounds, {
+  await sb.ok('network', 'create', 'benchnet')
+  for (let i = 0; i < 3; i++) await sb.ok('run', '--name', `c${i}`, '--net', 'benchnet')
+  const t = await interleave(size.rounds, {
     node: () => timed(sb.inNs(['node', '-e', '0'])),
     ls: () => timed(sb.pb('network', 'ls'), { env: sb.env, expect: /benchnet/ }),
     inspect: () => timed(sb.pb('network', 'inspect', 'benchnet'), { env: sb.env, expect: /"Name": "benchnet"/ }),

@@ -16,20 +16,20 @@ const SMALL = 9
 const crowd = Number(values.crowd ?? size.crowd)
 
 /** A sandbox whose network net0 has `members` containers, kernel side built; plus a probe. */
-function crowded(members) {
+async function crowded(members) {
   const sb = sandbox(`scale${members}`)
-  sh(['node', `${REPO}/dist/gen-topology.js`, '--root', sb.root, '--networks', '1', '--containers', String(members)])
-  sh(sb.inNs([BIN, 'restore']), { env: sb.env })
-  sb.ok('run', '--name', 'probe', '--net', 'none')
-  sb.ok('network', 'disconnect', 'none', 'probe')
+  await sh(['node', `${REPO}/dist/gen-topology.js`, '--root', sb.root, '--networks', '1', '--containers', String(members)])
+  await sh(sb.inNs([BIN, 'restore']), { env: sb.env })
+  await sb.ok('run', '--name', 'probe', '--net', 'none')
+  await sb.ok('network', 'disconnect', 'none', 'probe')
   return sb
 }
 
-const big = crowded(crowd)
-const small = crowded(SMALL)
+const big = await crowded(crowd)
+const small = await crowded(SMALL)
 try {
   const cycle = (sb, what) => () => timed(sb.pb('network', what, 'net0', 'probe'), { env: sb.env })
-  const t = interleave(size.rounds, {
+  const t = await interleave(size.rounds, {
     bigConnect: cycle(big, 'connect'),
     smallConnect: cycle(small, 'connect'),
     bigDisconnect: cycle(big, 'disconnect'),

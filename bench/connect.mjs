@@ -10,7 +10,7 @@
 import { benchOptions, bridgeNet, cniBridge, ensurePeers, interleave, netavark, netnsPath, report, row, sandbox, timed } from './lib.mjs'
 
 const { size, values } = benchOptions({ full: { rounds: 20 }, quick: { rounds: 10 }, smoke: { rounds: 2 } })
-ensurePeers()
+await ensurePeers()
 const n = size.rounds
 const net = bridgeNet('benchnet', 'pbbench0', '10.88.0')
 const pbs = sandbox('conn-pb')
@@ -18,29 +18,29 @@ const nvs = sandbox('conn-nv')
 const cns = sandbox('conn-cni')
 try {
   // patchbay: the bridge made warm by a first container; the others exist on no network.
-  pbs.ok('network', 'create', '--subnet', net.subnet, '--gateway', net.gateway, 'benchnet')
-  pbs.ok('run', '--name', 'warm', '--net', 'benchnet')
+  await pbs.ok('network', 'create', '--subnet', net.subnet, '--gateway', net.gateway, 'benchnet')
+  await pbs.ok('run', '--name', 'warm', '--net', 'benchnet')
   for (let i = 1; i <= n; i++) {
-    pbs.ok('run', '--name', `c${i}`, '--net', 'none')
-    pbs.ok('network', 'disconnect', 'none', `c${i}`)
+    await pbs.ok('run', '--name', `c${i}`, '--net', 'none')
+    await pbs.ok('network', 'disconnect', 'none', `c${i}`)
   }
   const names = Array.from({ length: n + 1 }, (_, i) => `c${i}`)
   const nv = nvs.netns(names).map(netnsPath)
   const cn = cns.netns(names).map(netnsPath)
   const nva = netavark(nvs, net)
   const cni = cniBridge(cns, net)
-  timed(...nva.setup(nv[0], 0))
-  timed(...cni.add(cn[0], 0))
+  await timed(...nva.setup(nv[0], 0))
+  await timed(...cni.add(cn[0], 0))
 
-  const up = interleave(n, {
+  const up = await interleave(n, {
     node: () => timed(pbs.inNs(['node', '-e', '0'])),
     patchbay: (i) => timed(pbs.pb('network', 'connect', 'benchnet', `c${i + 1}`), { env: pbs.env }),
     netavark: (i) => timed(...nva.setup(nv[i + 1], i + 1)),
     cni: (i) => timed(...cni.add(cn[i + 1], i + 1)),
   })
-  const ip = pbs.ok('inspect', '--format', '{{.NetworkSettings.Networks.benchnet.IPAddress}}', `c${n}`).trim()
+  const ip = (await pbs.ok('inspect', '--format', '{{.NetworkSettings.Networks.benchnet.IPAddress}}', `c${n}`)).trim()
   if (ip !== net.ip(n)) throw new Error(`patchbay gave c${n} ${ip}, the peers ${net.ip(n)}: not the same topology`)
-  const down = interleave(n, {
+  const down = await interleave(n, {
     patchbay: (i) => timed(pbs.pb('network', 'disconnect', 'benchnet', `c${i + 1}`), { env: pbs.env }),
     netavark: (i) => timed(...nva.teardown(nv[i + 1], i + 1)),
     cni: (i) => timed(...cni.del(cn[i + 1], i + 1)),

@@ -12,16 +12,16 @@ const { size, values } = benchOptions(
   { full: { rounds: 20, events: 1_000_000 }, quick: { rounds: 10, events: 100_000 }, smoke: { rounds: 2, events: 2000 } },
   { events: { type: 'string' }, log: { type: 'string' } },
 )
-const long = eventLog(Number(values.events ?? size.events), values.log)
-const short = eventLog(10)
+const long = await eventLog(Number(values.events ?? size.events), values.log)
+const short = await eventLog(10)
 const big = sandbox('log-big', { root: long.root })
 const small = sandbox('log-small', { root: short.root })
 try {
   // A container alive at the end of each log, inspected by name as a user would.
-  const first = (sb) => sb.ok('container', 'ls', '--format', '{{.Names}}').split('\n')[0]
-  const [bigC, smallC] = [first(big), first(small)]
+  const first = async (sb) => (await sb.ok('container', 'ls', '--format', '{{.Names}}')).split('\n')[0]
+  const [bigC, smallC] = [await first(big), await first(small)]
   if (!bigC || !smallC) throw new Error('a log ended without containers to inspect')
-  const t = interleave(size.rounds, {
+  const t = await interleave(size.rounds, {
     bigInspect: () => timed(big.pb('inspect', bigC), { env: big.env, expect: /"Id"/ }),
     smallInspect: () => timed(small.pb('inspect', smallC), { env: small.env, expect: /"Id"/ }),
     bigLs: () => timed(big.pb('network', 'ls'), { env: big.env, expect: /^NETWORK ID/ }),
@@ -39,6 +39,6 @@ try {
 } finally {
   big.cleanup()
   small.cleanup()
-  long.drop()
-  short.drop()
+  long.cleanup()
+  short.cleanup()
 }

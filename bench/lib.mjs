@@ -1,31 +1,60 @@
 // What every benchmark script shares: running commands and timing them, medians, sandbox
-// namespaces with their own state roots (and their clean-up, also on failure or Ctrl-C), the
+// namespaces with their own state roots (and their clean-up, also on failure or a signal), the
 // peers (netavark, the CNI bridge plugin) driven the way podman and CNI runtimes drive them,
 // the result rows and the table they print. Nothing here touches the root network
 // namespace: every patchbay and peer command runs through `nsenter --net=<sandbox>`.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
-export const BIN = join(REPO, 'bin/patchbay')
+/** The CLI measured; PATCHBAY_BENCH_BIN overrides it (another worktree's build, say). */
+export const BIN = process.env.PATCHBAY_BENCH_BIN ?? join(REPO, 'bin/patchbay')
 
-/** Runs argv to completion; throws (with its stderr) unless it exits 0. Returns stdout. */
-export function sh(argv, { env, input } = {}) {
-  const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, ...env }, input, encoding: 'utf8', maxBuffer: 1 << 28 })
-  if (r.error) throw new Error(`${argv.join(' ')}: ${r.error.message}`)
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`)
-  return r.stdout
+/** Children running now: a signal stops them before the sandboxes are removed. */
+const running = new Set()
+let stopping = false
+
+/**
+ * Runs argv to completion; resolves with its stdout, rejects (with its stderr) unless it exits
+ * 0. Asynchronous, so that a signal is handled while a child runs (see hookCleanup).
+ * `stderr: 'inherit'` passes the child's stderr through instead.
+ */
+export function sh(argv, { env, input, stderr = 'pipe' } = {}) {
+  hookCleanup()
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', stderr] })
+    running.add(child)
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
+    child.stderr?.setEncoding('utf8').on('data', (d) => (err += d))
+    child.on('error', (e) => reject(new Error(`${argv.join(' ')}: ${e.message}`)))
+    child.on('close', (code, signal) => {
+      running.delete(child)
+      if (stopping && running.size === 0) process.exit(130)
+      if (code === 0) resolve(out)
+      else reject(Object.assign(new Error(`${argv.join(' ')}: exit ${code ?? signal}${err.trim() ? `: ${err.trim()}` : ''}`), { stdout: out }))
+    })
+    child.stdin.on('error', () => {})
+    child.stdin.end(input ?? '')
+  })
+}
+
+/** Plumbing (namespaces, mounts) that must also work in the exit handler: synchronous. */
+function shSync(argv, { input, quiet } = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8' })
+  if (!quiet && r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${r.stderr}`)
 }
 
 /** Wall time of sh(argv) in milliseconds; `expect` (a RegExp) checks the output. */
-export function timed(argv, { expect, ...opts } = {}) {
+export async function timed(argv, { expect, ...opts } = {}) {
   const t = process.hrtime.bigint()
-  const out = sh(argv, opts)
+  const out = await sh(argv, opts)
   const ms = Number(process.hrtime.bigint() - t) / 1e6
   if (expect && !expect.test(out)) throw new Error(`${argv.join(' ')}: unexpected output: ${out.slice(0, 300)}`)
   return ms
@@ -42,9 +71,9 @@ export const sum = (xs) => xs.reduce((a, b) => a + b, 0)
  * Runs every case once per round, in the same order each round, so that the machine's noise
  * (other engineers' builds, say) hits all of them alike. Returns each case's samples (ms).
  */
-export function interleave(rounds, cases) {
+export async function interleave(rounds, cases) {
   const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
-  for (let i = 0; i < rounds; i++) for (const [k, run] of Object.entries(cases)) samples[k].push(run(i))
+  for (let i = 0; i < rounds; i++) for (const [k, run] of Object.entries(cases)) samples[k].push(await run(i))
   return samples
 }
 
@@ -54,11 +83,11 @@ export const runDirFor = (root) => `/run/patchbay/${createHash('sha256').update(
 export const netnsPath = (name) => `/run/netns/${name}`
 
 /** `ip netns add/del` for many namespaces in one process. */
-export function addNetns(names) {
-  if (names.length) sh(['ip', '-batch', '-'], { input: names.map((n) => `netns add ${n}\n`).join('') })
+function addNetns(names) {
+  if (names.length) shSync(['ip', '-batch', '-'], { input: names.map((n) => `netns add ${n}\n`).join('') })
 }
-export function delNetns(names) {
-  if (names.length) spawnSync('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}\n`).join(''), stdio: ['pipe', 'ignore', 'ignore'] })
+function delNetns(names) {
+  if (names.length) shSync(['ip', '-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}\n`).join(''), quiet: true })
 }
 
 /**
@@ -68,9 +97,10 @@ export function delNetns(names) {
  */
 function detachMounts(paths) {
   const script = 'import ctypes, sys\nlibc = ctypes.CDLL(None)\nfor p in sys.stdin.read().split("\\0"):\n    while p and libc.umount2(p.encode(), 2) == 0: pass\n'
-  if (paths.length) sh(['python3', '-c', script], { input: paths.join('\0') })
+  if (paths.length) shSync(['python3', '-c', script], { input: paths.join('\0'), quiet: true })
 }
 
+/** Sandboxes and temporary logs not cleaned up yet: the exit cleans them up. */
 const live = new Set()
 let hooked = false
 function hookCleanup() {
@@ -79,7 +109,16 @@ function hookCleanup() {
   process.on('exit', () => {
     for (const sb of [...live]) sb.cleanup()
   })
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130))
+  // On a signal, the children get SIGTERM (a benchmark script run by bench/run cleans up its
+  // own sandboxes then) and the exit, once they are gone, cleans up the rest.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      stopping = true
+      if (running.size === 0) process.exit(130)
+      for (const child of running) child.kill('SIGTERM')
+      setTimeout(() => process.exit(130), 10_000).unref()
+    })
+  }
 }
 
 let sandboxes = 0
@@ -91,7 +130,7 @@ let sandboxes = 0
  */
 export function sandbox(label, { root } = {}) {
   if (process.getuid?.() !== 0) throw new Error('benchmarks need root (network namespaces): run them with sudo')
-  if (!existsSync(join(REPO, 'dist/run.js'))) throw new Error('run `npm run build` first')
+  if (!existsSync(BIN) || !existsSync(join(dirname(realpathSync(BIN)), '../dist/run.js'))) throw new Error(`${BIN} is not built: run \`npm run build\` first`)
   hookCleanup()
   const ns = `pbbench-${label}-${process.pid}-${++sandboxes}`
   const scratch = mkdtempSync(join(tmpdir(), 'pbbench-'))
@@ -104,7 +143,7 @@ export function sandbox(label, { root } = {}) {
   const env = { PATCHBAY_ROOT: state }
   const up = () => {
     addNetns([ns])
-    sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
+    shSync(['ip', '-n', ns, 'link', 'set', 'lo', 'up'])
   }
   // Deleting the sandbox namespace takes its bridges, veths and firewall rules with it;
   // patchbay's container namespaces are mounts in the run directory.
@@ -124,7 +163,7 @@ export function sandbox(label, { root } = {}) {
     /** argv of `patchbay ...args` in the sandbox (run it with sb.env). */
     pb: (...args) => inNs([BIN, ...args]),
     env,
-    /** Runs `patchbay ...args` in the sandbox; returns stdout. */
+    /** Runs `patchbay ...args` in the sandbox; resolves with its stdout. */
     ok: (...args) => sh(inNs([BIN, ...args]), { env }),
     /**
      * Namespaces for a peer's containers, deleted with the sandbox; made here unless the
@@ -155,35 +194,44 @@ export function sandbox(label, { root } = {}) {
 /**
  * A long event log written by dist/gen-log.js (the real append path, no kernel work): the one
  * in `dir` when it holds one (its own size wins over `events`), else a new one of `events`
- * events, written into `dir` and kept, or into a temporary root that `drop()` removes.
- * Returns { root, events, drop }.
+ * events, written into `dir` and kept, or into a temporary root that `cleanup()` (or the
+ * exit) removes. Resolves with { root, events, gen (gen-log's summary), cleanup }.
  */
-export function eventLog(events, dir) {
+export async function eventLog(events, dir) {
+  hookCleanup()
   const root = dir ?? join(mkdtempSync(join(tmpdir(), 'pbbench-log-')), 'root')
+  const log = {
+    root,
+    cleanup() {
+      if (live.delete(log) && !dir) rmSync(join(root, '..'), { recursive: true, force: true })
+    },
+  }
+  live.add(log)
   const summary = join(root, 'gen-log.json')
   if (!existsSync(summary)) {
     process.stderr.write(`bench: writing a log of ${events} events into ${root} (dist/gen-log.js) …\n`)
-    sh(['node', join(REPO, 'dist/gen-log.js'), '--root', root, '--events', String(events)])
+    await sh(['node', join(REPO, 'dist/gen-log.js'), '--root', root, '--events', String(events)])
   }
-  const gen = JSON.parse(readFileSync(summary, 'utf8'))
-  const drop = () => {
-    if (!dir) rmSync(join(root, '..'), { recursive: true, force: true })
-  }
-  return { root, events: gen.head.seq, gen, drop }
+  log.gen = JSON.parse(readFileSync(summary, 'utf8'))
+  log.events = log.gen.head.seq
+  return log
 }
 
 // ---- Peers ------------------------------------------------------------------------------
 
+/** Where Debian (/usr/lib/podman) and other distributions put netavark. */
 const NETAVARK_CANDIDATES = ['/usr/lib/podman/netavark', '/usr/libexec/podman/netavark', '/usr/bin/netavark']
 export const CNI_PATH = '/usr/lib/cni'
-export const NETAVARK = NETAVARK_CANDIDATES.find((p) => existsSync(p)) ?? NETAVARK_CANDIDATES[0]
+const netavarkBin = () => NETAVARK_CANDIDATES.find((p) => existsSync(p))
 
 /** Installs netavark and the CNI plugins from Debian when they are missing. */
-export function ensurePeers() {
-  const have = () => NETAVARK_CANDIDATES.some((p) => existsSync(p)) && existsSync(`${CNI_PATH}/bridge`)
+export async function ensurePeers() {
+  const have = () => netavarkBin() && existsSync(`${CNI_PATH}/bridge`)
   if (have()) return
   process.stderr.write('bench: installing the peers (apt-get install netavark containernetworking-plugins)\n')
-  sh(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'netavark', 'containernetworking-plugins'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+  const env = { DEBIAN_FRONTEND: 'noninteractive' }
+  await sh(['apt-get', 'update', '-qq'], { env })
+  await sh(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'netavark', 'containernetworking-plugins'], { env })
   if (!have()) throw new Error('netavark or the CNI bridge plugin is still missing after apt-get install')
 }
 
@@ -196,7 +244,7 @@ export function versions() {
   return {
     node: process.version,
     kernel: first(['uname', '-r']),
-    netavark: first([NETAVARK, '--version']),
+    netavark: first([netavarkBin(), '--version']),
     cni: first(['dpkg-query', '-W', '-f=${Version}', 'containernetworking-plugins']),
     patchbay: first(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD']),
   }
@@ -245,7 +293,7 @@ export function netavark(sb, net) {
         },
       },
     })
-  const call = (command, netnsPath, index) => [sb.inNs([NETAVARK, '--config', config, command, netnsPath]), { input: opts(index), expect: command === 'setup' ? /eth0/ : undefined }]
+  const call = (command, netnsPath, index) => [sb.inNs([netavarkBin(), '--config', config, command, netnsPath]), { input: opts(index), expect: command === 'setup' ? /eth0/ : undefined }]
   return { setup: (netnsPath, index) => call('setup', netnsPath, index), teardown: (netnsPath, index) => call('teardown', netnsPath, index) }
 }
 
@@ -328,6 +376,8 @@ export function row(figure, patchbay, peer, { max, maxMs, scale = 1, note } = {}
 
 export function fmtMs(ms) {
   if (ms === null || ms === undefined) return '—'
+  if (ms >= 7_200_000) return `${(ms / 3_600_000).toFixed(1)} h`
+  if (ms >= 120_000) return `${(ms / 60_000).toFixed(1)} min`
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
   return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`

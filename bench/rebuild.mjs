@@ -12,11 +12,11 @@ const { size, values } = benchOptions(
   { full: { rounds: 3, events: 1_000_000 }, quick: { rounds: 3, events: 100_000 }, smoke: { rounds: 1, events: 2000 } },
   { events: { type: 'string' }, log: { type: 'string' } },
 )
-const log = eventLog(Number(values.events ?? size.events), values.log)
+const log = await eventLog(Number(values.events ?? size.events), values.log)
 const sb = sandbox('rebuild', { root: log.root })
 try {
   const scan = 'SELECT count(*), sum(length(payload)), sum(length(actor)) FROM events'
-  const t = interleave(size.rounds, {
+  const t = await interleave(size.rounds, {
     rebuild: () => timed(sb.pb('admin', 'rebuild'), { env: sb.env, expect: new RegExp(`from ${log.events} events`) }),
     scan: () => timed(sb.inNs(['sqlite3', '-readonly', join(log.root, 'patchbay.db'), scan]), { expect: new RegExp(`^${log.events}\\|`) }),
   })
@@ -37,5 +37,5 @@ try {
   )
 } finally {
   sb.cleanup()
-  log.drop()
+  log.cleanup()
 }

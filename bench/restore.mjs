@@ -43,21 +43,21 @@ if (most * KB_PER_CONTAINER > availKb() * 0.6 || most > maxNetns * 0.9) {
       `(${Math.floor(availKb() / 2 ** 20)} GB available) and ${most} network namespaces (user.max_net_namespaces is ${maxNetns})`,
   )
 }
-ensurePeers()
+await ensurePeers()
 
 /** Restores of N × M after reboots: samples (ms) of the full and the no-op restore, memory per container. */
-function restoreOf(networks) {
+async function restoreOf(networks) {
   const t = { restore: [], noop: [], kb: null }
   const sb = sandbox('restore')
   try {
-    sh(['node', `${REPO}/dist/gen-topology.js`, '--root', sb.root, '--networks', String(networks), '--containers', String(perNetwork)])
+    await sh(['node', `${REPO}/dist/gen-topology.js`, '--root', sb.root, '--networks', String(networks), '--containers', String(perNetwork)])
     for (let r = 0; r < size.rounds; r++) {
       if (r > 0) sb.reboot()
       const before = availKb()
-      t.restore.push(timed(sb.pb('restore'), { env: sb.env, expect: /^restore: \d+ changes/ }))
+      t.restore.push(await timed(sb.pb('restore'), { env: sb.env, expect: /^restore: \d+ changes/ }))
       // Kernel memory per container, roughly (other processes move MemAvailable too).
       if (networks * perNetwork >= 1000) t.kb = (before - availKb()) / (networks * perNetwork)
-      t.noop.push(timed(sb.pb('restore'), { env: sb.env, expect: /nothing to do/ }))
+      t.noop.push(await timed(sb.pb('restore'), { env: sb.env, expect: /nothing to do/ }))
     }
     return t
   } finally {
@@ -66,19 +66,22 @@ function restoreOf(networks) {
 }
 
 /** ip netns add + netavark setup, per container, for `sample` containers on one bridge. */
-function netavarkPerEndpoint() {
+async function netavarkPerEndpoint() {
   const sb = sandbox('restore-nv')
   try {
     const nva = netavark(sb, bridgeNet('benchnet', 'pbbench0', '10.88.0'))
     const names = sb.netns(Array.from({ length: sample }, (_, i) => `c${i}`), { create: false })
-    return median(names.map((name, i) => timed(['ip', 'netns', 'add', name]) + timed(...nva.setup(netnsPath(name), i))))
+    const ms = []
+    for (const [i, name] of names.entries()) ms.push((await timed(['ip', 'netns', 'add', name])) + (await timed(...nva.setup(netnsPath(name), i))))
+    return median(ms)
   } finally {
     sb.cleanup()
   }
 }
 
-const runs = sizes.map((n) => ({ n, ...restoreOf(n) }))
-const peer = netavarkPerEndpoint()
+const runs = []
+for (const n of sizes) runs.push({ n, ...(await restoreOf(n)) })
+const peer = await netavarkPerEndpoint()
 
 // Extrapolation of the largest size to the target's N: along t = a·N^k through the two
 // largest sizes (k at least 1), or linearly from one; linearly to the target's M.

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { REPO, ensurePeers, eventLog, table, versions } from './lib.mjs'
+import { REPO, ensurePeers, eventLog, sh, table, versions } from './lib.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -51,10 +51,11 @@ function rootNamespace() {
 }
 
 const started = new Date()
-ensurePeers()
+await ensurePeers()
 const before = rootNamespace()
 const scratch = mkdtempSync(join(tmpdir(), 'pbbench-run-'))
-const log = figures.some((f) => f.log) ? eventLog(LOG_EVENTS[mode], values.log) : null
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
+const log = figures.some((f) => f.log) ? await eventLog(LOG_EVENTS[mode], values.log) : null
 const rows = []
 const crashed = []
 try {
@@ -63,15 +64,17 @@ try {
     const args = [join(REPO, 'bench', f.script), ...(mode === 'full' ? [] : [`--${mode}`]), '--json', json, ...(f.log ? ['--log', log.root] : [])]
     process.stderr.write(`bench: figure ${f.id}: node bench/${f.script} ${args.slice(1).join(' ')}\n`)
     const t = Date.now()
-    const r = spawnSync('node', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 })
-    process.stderr.write(r.stdout ?? '')
-    process.stderr.write(`bench: figure ${f.id}: ${((Date.now() - t) / 1000).toFixed(0)} s\n`)
-    if (r.status === 0) rows.push(...JSON.parse(readFileSync(json, 'utf8')))
-    else crashed.push({ figure: f.id, script: f.script, exit: r.status ?? r.signal })
+    let ok = true
+    const out = await sh(['node', ...args], { stderr: 'inherit' }).catch((e) => {
+      ok = false
+      crashed.push({ figure: f.id, error: e.message.split('\n')[0] })
+      return e.stdout ?? ''
+    })
+    process.stderr.write(`${out}bench: figure ${f.id}: ${((Date.now() - t) / 1000).toFixed(0)} s\n`)
+    if (ok) rows.push(...JSON.parse(readFileSync(json, 'utf8')))
   }
 } finally {
-  log?.drop()
-  rmSync(scratch, { recursive: true, force: true })
+  log?.cleanup()
 }
 const touched = rootNamespace().some((s, i) => s !== before[i])
 
@@ -81,6 +84,6 @@ mkdirSync(dirname(values.out), { recursive: true })
 writeFileSync(values.out, `${JSON.stringify(results, null, 1)}\n`)
 const caveat = mode === 'smoke' ? '; smoke sizes: the figures say nothing, pass/fail is meaningless' : ''
 process.stdout.write(`patchbay benchmarks, ${mode} run, ${results.started}, ${seconds} s (${values.out})${caveat}\n${table(rows)}`)
-for (const c of crashed) process.stdout.write(`figure ${c.figure}: bench/${c.script} crashed (exit ${c.exit}); its output is above\n`)
+for (const c of crashed) process.stdout.write(`figure ${c.figure}: crashed: ${c.error} (its output is above)\n`)
 if (touched) process.stdout.write('the root network namespace changed during the run (nftables, iptables or links): a benchmark escaped its sandbox\n')
 process.exitCode = crashed.length || touched ? 1 : 0

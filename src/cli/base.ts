@@ -2,7 +2,7 @@ import { Command, Flags } from '@oclif/core'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import type { AppState } from '../app/state.js'
 import { formatError } from './errors.js'
-import type { Operation } from './operations.js'
+import type { MutationCommand, MutationInput } from './mutation-commands.js'
 import type { ReadCommand, ReadInput } from './read-commands.js'
 
 /** Every patchbay command: --root/--debug, and errors printed as one line. */
@@ -64,18 +64,10 @@ export abstract class PatchbayCommand extends Command {
     await this.stream(renderHistory(history, format))
   }
 
-  /** A mutating command's operations, each its own change, in one process; see applyLine. */
-  protected async applyOperations(root: string, ops: Operation[]): Promise<void> {
-    const { MutationSession } = await import('../app/mutate.js')
-    const { applyLine } = await import('./operations.js')
-    await this.withApp(root, async (app) => {
-      const session = new MutationSession(app)
-      try {
-        await applyLine(session, ops, (text) => this.out(text))
-      } finally {
-        session.close()
-      }
-    })
+  /** A mutating command (see mutation-commands.ts), with the flags and args oclif parsed. */
+  protected async runMutation(command: MutationCommand, parsed: { argv: unknown[]; flags: { root: string } & MutationInput['flags'] }): Promise<void> {
+    const { runMutation } = await import('./operations.js')
+    await runMutation(this.id!.replaceAll(':', ' '), command, parsed.flags.root, { argv: parsed.argv as string[], flags: parsed.flags })
   }
 
   override async init(): Promise<void> {

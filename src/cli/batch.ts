@@ -51,7 +51,7 @@ async function lineOperations(argv: string[], config: Config, host: HostFacts): 
   } catch (err) {
     throw new UserError(oneLine(err as Error, `patchbay ${name} --help`))
   }
-  return cls.operations(parsed, host)
+  return cls.mutation.operations({ argv: parsed.argv as string[], flags: parsed.flags }, host)
 }
 
 /** The commands apply takes, with their aliases, as the user types them. */

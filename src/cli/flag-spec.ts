@@ -1,11 +1,14 @@
 /**
  * A command's flags, written once and read by two parsers: oclif (help, errors, every command)
- * and the fast path's node:util parseArgs (the hot read commands, without loading oclif).
+ * and the fast path's node:util parseArgs (the hot commands, without loading oclif).
  */
 export interface FlagSpec {
-  type: 'boolean' | 'string'
+  type: 'boolean' | 'string' | 'integer'
   short?: string
   multiple?: boolean
+  /** Other long names for it (`--net` for `--network`). */
+  aliases?: string[]
+  default?: string
   description: string
 }
 

@@ -1,7 +1,7 @@
-import type { Interfaces } from '@oclif/core'
-import type { HostFacts } from '../app/host-facts.js'
 import type { Decide, MutateOptions, MutationSession } from '../app/mutate.js'
 import type { StoredEvent } from '../events/types.js'
+import type { MutationCommand, MutationInput } from './mutation-commands.js'
+import { withApp } from './state-access.js'
 
 /** One change a command line asks for, and what the command prints once it is made. */
 export interface Operation {
@@ -13,27 +13,13 @@ export interface Operation {
   output(stored: StoredEvent[]): string
 }
 
-/** A command line as oclif parses it with a command's own flags and args (no --root/--debug). */
-export interface ParsedLine<C extends { flags?: Interfaces.FlagInput; args?: Interfaces.ArgInput }> {
-  flags: Interfaces.InferredFlags<C['flags']>
-  args: Interfaces.InferredArgs<C['args']>
-  argv: unknown[]
-}
-
-/**
- * A command that changes things, seen without oclif's process: its flags and args, and how a
- * parsed line becomes its operations (host facts are read through `host`, once per process).
- * The command runs its operations on its own; `apply` runs many lines' in one process.
- */
+/** An oclif command class that changes things: its code is a MutationCommand (apply takes these). */
 export interface MutationCommandClass {
-  flags?: Interfaces.FlagInput
-  args?: Interfaces.ArgInput
-  strict?: boolean
-  operations(parsed: Interfaces.ParserOutput, host: HostFacts): Promise<Operation[]>
+  mutation: MutationCommand
 }
 
 export function isMutationCommand(c: unknown): c is MutationCommandClass {
-  return typeof (c as Partial<MutationCommandClass>).operations === 'function'
+  return typeof (c as Partial<MutationCommandClass>).mutation?.operations === 'function'
 }
 
 /**
@@ -51,4 +37,26 @@ export async function applyLine(session: MutationSession, ops: Operation[], out:
   }
   if (failures.length === 1) throw failures[0]
   if (failures.length > 1) throw new Error(failures.map((e) => e.message).join('; '))
+}
+
+/**
+ * A mutating command run on its own (from oclif or the fast path): refuses without root, then
+ * applies the line's operations in one process, printing each one's output to stdout.
+ */
+export async function runMutation(name: string, command: MutationCommand, root: string, input: MutationInput): Promise<void> {
+  await withApp(
+    root,
+    async (app) => {
+      const { hostFacts } = await import('../app/host-facts.js')
+      const { MutationSession } = await import('../app/mutate.js')
+      const ops = await command.operations(input, hostFacts())
+      const session = new MutationSession(app)
+      try {
+        await applyLine(session, ops, (text) => process.stdout.write(text))
+      } finally {
+        session.close()
+      }
+    },
+    name,
+  )
 }

@@ -1,16 +1,19 @@
 import { closeSync, openSync } from 'node:fs'
 import { endianness } from 'node:os'
-import { createRequire } from 'node:module'
-import type * as Netlink from 'netlink'
-import type { RtNetlinkSocket, StreamData, rt } from 'netlink'
+// Only the rtnetlink parts: the package's index also loads its nl80211, genetlink and
+// WireGuard codecs (~25 ms at start-up). The bundle inlines these (scripts/bundle.mjs).
+import { FlagsNew } from 'netlink/dist/constants.js'
+import { createRtNetlink } from 'netlink/dist/rt/rt.js'
+import type { RtNetlinkSocket } from 'netlink/dist/rt/rt.js'
+import * as ifla from 'netlink/dist/rt/ifla.js'
+import * as rtCodec from 'netlink/dist/rt/structs.js'
+import type * as rt from 'netlink/dist/rt/structs.js'
+import { AttrStream, type StreamData } from 'netlink/dist/structs.js'
 import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
 import { withNetns } from './netns.js'
 
-// require(), not import: Node's ESM loader would run its CommonJS export scanner over the
-// whole package on every start (about 30 ms measured), for nothing.
-const { AttrStream, FlagsNew, createRtNetlink, ifla, rt: rtCodec } = createRequire(import.meta.url)('netlink') as typeof Netlink
 
 const AF_INET = 2
 const AF_INET6 = 10

@@ -128,6 +128,62 @@ describe.skipIf(!isRoot)('fast path', () => {
   })
 })
 
+describe.skipIf(!isRoot)('fast path for changes', () => {
+  let fast: AsyncSandbox
+  let slow: AsyncSandbox
+  beforeAll(() => {
+    fast = createAsyncSandbox('fastmut')
+    slow = createAsyncSandbox('slowmut')
+  })
+  afterAll(() => {
+    fast?.cleanup()
+    slow?.cleanup()
+  })
+
+  it('the same commands through bin/patchbay and through oclif alone: same output, errors, exit codes, state and log', { timeout: 120_000 }, async () => {
+    const oclif = join(REPO, 'test/e2e/oclif-only.mjs')
+    const viaOclif = (argv: string[]) => cmd(['nsenter', `--net=/run/netns/${slow.ns}`, '--', 'node', oclif, ...argv], { env: { PATCHBAY_ROOT: slow.root } })
+    // IDs are random: each side's are replaced by the order they first appear in. (Under
+    // vitest, NODE_ENV=test makes oclif warn about a parse error, naming its pid.)
+    const masker = () => {
+      const seen = new Map<string, string>()
+      return (text: string) => text.replace(/\(node:\d+\)/g, '(node)').replace(/\b[0-9a-f]{12}(?:[0-9a-f]{52})?\b/g, (id) => seen.get(id.slice(0, 12)) ?? seen.set(id.slice(0, 12), `ID${seen.size}`).get(id.slice(0, 12))!)
+    }
+    const [maskFast, maskSlow] = [masker(), masker()]
+    const cases = [
+      ['network', 'create', '--subnet', '10.7.0.0/24', '-o', 'com.docker.network.bridge.name=pbf0', '--label', 'a=b', 'm1'],
+      ['network', 'create', 'm1'],
+      ['network', 'create', '-d', 'overlay9', 'm2'],
+      ['run', '--name', 'a1', '--net', 'm1', '--alias', 'x', '--network-alias', 'y'],
+      ['run', '--name', 'a2', '--net=m1', '--ip', '10.7.0.50'],
+      ['run', '--name', 'a3', '--pid', 'abc'],
+      ['container', 'run', '--name', 'a3', '--network', 'none'],
+      ['container', 'create', '--name', 'a4', '--net', 'm1', '--net', 'bridge'],
+      ['network', 'connect', '--alias', 'db', 'm1', 'a3'],
+      ['network', 'connect', 'm1', 'a3'],
+      ['network', 'connect', 'm1'],
+      ['network', 'disconnect', 'none', 'a3'],
+      ['network', 'disconnect', '-f', 'm1', 'a3'],
+      ['network', 'disconnect', 'm1', 'a3'],
+      ['rm', 'a1', 'nobody'],
+      ['container', 'rm', '-f', 'a2', 'extra'],
+      ['network', 'rm', 'm1', 'ghost'],
+      ['container', 'remove', 'a3'],
+      ['network', 'remove', 'm1'],
+      ['network', 'create', 'm3', '--', '--label'],
+    ]
+    for (const argv of cases) {
+      const a = await fast.run(argv)
+      const b = await viaOclif(argv)
+      expect({ argv, code: a.code, stdout: maskFast(a.stdout), stderr: maskFast(a.stderr) }).toEqual({ argv, code: b.code, stdout: maskSlow(b.stdout), stderr: maskSlow(b.stderr) })
+    }
+    const events = ['events', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']
+    expect(maskFast(await fast.ok(events))).toBe(maskSlow((await viaOclif(events)).stdout))
+    const state = ['network', 'inspect', '-f', '{{.Name}}{{range .Containers}} {{.Name}}={{.IPv4Address}}{{end}}', 'bridge', 'none']
+    expect(await fast.ok(state)).toBe((await viaOclif(state)).stdout)
+  })
+})
+
 describe.skipIf(!isRoot)('concurrent invocations', () => {
   let sb: AsyncSandbox
   beforeAll(() => {

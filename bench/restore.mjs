@@ -6,7 +6,9 @@
 // observation) is timed too. Everything runs in a sandbox namespace of its own.
 // The peer, in the same run: what podman's stack pays to bring one endpoint back (`ip netns
 // add` + `netavark setup` on one bridge), the median of --sample containers, times the
-// number of endpoints.
+// number of endpoints. And the kernel's floor: the same namespaces and veth pairs on the same
+// bridges made by one `ip -batch` (no addresses, routes, files or firewall), the least any
+// tool has to wait for.
 // 100 × 1000 does not fit every machine: each container's namespace, veths and files hold
 // about 350 KB of kernel memory (35 GB for 100,000), and user.max_net_namespaces may be below
 // 100,000. So the full run restores 1 × 1000 and 10 × 1000 (--quick: 1 × 1000) and judges
@@ -15,7 +17,7 @@
 // there is one size (optimistic). M stays 1000, the target's: every container's hosts file
 // names every other one on its network. A shape that does not fit is refused up front.
 // Usage: sudo node bench/restore.mjs [--networks 1,10] [--containers 1000] [--rounds 1] [--sample 20] [--quick|--smoke] [--json FILE]
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { REPO, benchOptions, bridgeNet, ensurePeers, fmtMs, median, netavark, netnsPath, report, row, sandbox, sh, timed } from './lib.mjs'
 
 const TARGET = { networks: 100, containers: 1000, ms: 30_000 }
@@ -79,8 +81,26 @@ async function netavarkPerEndpoint() {
   }
 }
 
+/** One `ip -batch` making N bridges and N × M namespaces, each with a veth pair on its bridge. */
+async function kernelFloor(networks) {
+  const sb = sandbox('restore-floor')
+  try {
+    const lines = []
+    for (let j = 0; j < networks; j++) {
+      lines.push(`link add pbfl${j} type bridge`, `link set pbfl${j} up`)
+      const names = sb.netns(Array.from({ length: perNetwork }, (_, i) => `f${j}-${i}`), { create: false })
+      for (const [i, ns] of names.entries()) lines.push(`netns add ${ns}`, `link add vf${j}-${i} type veth peer name eth0 netns ${ns}`, `link set vf${j}-${i} master pbfl${j} up`)
+    }
+    const file = `${sb.scratch}/floor.batch`
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    return await timed(sb.inNs(['ip', '-batch', file]))
+  } finally {
+    sb.cleanup()
+  }
+}
+
 const runs = []
-for (const n of sizes) runs.push({ n, ...(await restoreOf(n)) })
+for (const n of sizes) runs.push({ n, ...(await restoreOf(n)), floor: await kernelFloor(n) })
 const peer = await netavarkPerEndpoint()
 
 // Extrapolation of the largest size to the target's N: along t = a·N^k through the two
@@ -99,6 +119,10 @@ const rows = runs.flatMap((r) => {
     row('6b', { label: `restore ${r.n} × ${perNetwork}`, ms: r.restore }, { label: `netavark × ${endpoints} (${sample} sampled)`, ms: peer * endpoints }, {
       ...(judged ? { maxMs: TARGET.ms, scale } : {}),
       note: `${endpoints.toLocaleString('en-US')} endpoints${memory}${extrapolation}`,
+    }),
+    row('6b', { label: `restore ${r.n} × ${perNetwork}`, ms: r.restore }, { label: `kernel floor: ip -batch, ${endpoints} netns + veth`, ms: r.floor }, {
+      // Linear: the kernel's cost per endpoint only grows with their number, so a lower bound.
+      note: judged ? `at 100 × 1000 the floor alone is at least ${fmtMs(r.floor * (TARGET.networks / r.n) * (TARGET.containers / perNetwork))} (linear from here)` : undefined,
     }),
     row('6b', { label: `restore ${r.n} × ${perNetwork}, nothing to do`, ms: r.noop }, null),
   ]

@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto'
 import { type Paths, pathsFor } from '../config/paths.js'
 import { decideBuiltins } from '../core/builtin-networks.js'
 import { currentActor, currentHost } from '../events/actor.js'
 import { type Db, openDatabase } from '../events/database.js'
+import { randomHex } from '../events/crypto.js'
 import { EventLog } from '../events/store.js'
 import type { NewEvent, StoredEvent } from '../events/types.js'
 import { createProjector } from '../projections/projectors.js'
 import { StateQueries } from '../projections/queries.js'
 import { withSnapshots } from '../projections/snapshots.js'
 
-export const newId = (): string => randomBytes(32).toString('hex')
+export const newId = (): string => randomHex(32)
 export const nowIso = (): string => new Date().toISOString()
 
 /** One command's handle on the state: the database, the log and the queries over projections. */

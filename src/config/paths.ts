@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
+import { sha256 } from '../events/crypto.js'
 
 /** Where patchbay keeps state that must survive a reboot, and where it keeps runtime files. */
 export interface Paths {
@@ -23,7 +23,7 @@ export const DEFAULT_ROOT = '/var/lib/patchbay'
  * (two test sandboxes, say) never share namespace mounts, hosts files or locks.
  */
 function rootDigest(root: string): string {
-  return createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16)
+  return sha256(resolve(root)).slice(0, 16)
 }
 
 export function runDirFor(root: string): string {
@@ -55,6 +55,24 @@ export function firewallRecordPath(paths: Paths): string {
 
 export function pathsFor(root: string): Paths {
   const abs = resolve(root)
-  const run = runDirFor(abs)
-  return { root: abs, db: `${abs}/patchbay.db`, run, netnsDir: `${run}/netns`, hostsDir: `${run}/hosts`, linkGroup: linkGroupFor(abs) }
+  // Computed on first use: commands that only read the log never need the run directory,
+  // and the digest would load node:crypto for them.
+  let run: string | undefined
+  return {
+    root: abs,
+    db: `${abs}/patchbay.db`,
+    get run() {
+      run ??= runDirFor(abs)
+      return run
+    },
+    get netnsDir() {
+      return `${this.run}/netns`
+    },
+    get hostsDir() {
+      return `${this.run}/hosts`
+    },
+    get linkGroup() {
+      return linkGroupFor(abs)
+    },
+  }
 }

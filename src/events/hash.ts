@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto'
+import { sha256 } from './crypto.js'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -13,11 +13,6 @@ export interface EventRow {
   prev_hash: string
   hash: string
 }
-
-// crypto.hash (Node >= 20.12) hashes a string in one call, about twice as fast as a Hash
-// object; read as a property so that older Node 20 releases still load this module.
-const sha256: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text) : (text) => crypto.createHash('sha256').update(text).digest('hex')
 
 /**
  * sha256 over the row's stored text (not a re-serialisation), so verification never

@@ -1,6 +1,15 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
+import type { SpawnSyncReturns } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { crashPoint } from './crash-point.js'
 import { KernelError } from './errors.js'
+
+// Loaded on first use: most changes never run nft, and loading node:child_process costs a
+// few milliseconds of every command's start.
+let childProcess: typeof import('node:child_process') | undefined
+function nft(args: string[], input?: string): SpawnSyncReturns<string> {
+  childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process')
+  return childProcess.spawnSync('nft', args, { input, encoding: 'utf8' })
+}
 
 /**
  * Feeds a complete ruleset to one `nft -f -`; nft applies a file as a single transaction, so
@@ -8,12 +17,12 @@ import { KernelError } from './errors.js'
  */
 export function applyNftRuleset(text: string): void {
   crashPoint()
-  checkNft(spawnSync('nft', ['-f', '-'], { input: text, encoding: 'utf8' }))
+  checkNft(nft(['-f', '-'], text))
 }
 
 /** The table as nft prints it (its canonical form), or null when there is no such table. */
 export function listNftTable(family: string, name: string): string | null {
-  const res = spawnSync('nft', ['list', 'table', family, name], { encoding: 'utf8' })
+  const res = nft(['list', 'table', family, name])
   if (!res.error && res.status !== 0 && /No such file or directory/.test(res.stderr)) return null
   checkNft(res)
   return res.stdout

@@ -31,6 +31,7 @@ await build({
   entryPoints: {
     run: 'src/run.ts',
     commands: 'src/commands.ts',
+    'replay-worker': 'src/projections/replay-worker.ts',
     'gen-topology': 'bench/gen-topology.ts',
     'gen-log': 'bench/gen-log.ts',
   },

@@ -4,6 +4,7 @@ import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
 
 export type { EventRow }
 import type { Actor, NewEvent, ProjectableEvent, StoredEvent } from './types.js'
+import { ReplayError } from './replay-error.js'
 import { validatePayload } from './validate.js'
 
 export interface AppendContext {
@@ -153,10 +154,19 @@ export function* readEventRows(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTE
   for (const rows of rawPages(db, ROW_COLUMNS, ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) yield* rows.map(toEventRow)
 }
 
+/** Only a log the append path did not write holds a payload that is not JSON. */
+function parsePayload(seq: number, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw ReplayError.at(seq, `its payload is not JSON: ${(err as Error).message}`)
+  }
+}
+
 /** What replay reads: only the columns projectors use (actors and times are never projected). */
 export function* readProjectable(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<ProjectableEvent> {
   for (const rows of rawPages(db, 'seq, hash, type, payload', ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
-    for (const r of rows) yield { seq: r[0], hash: r[1], type: r[2], payload: JSON.parse(r[3] as string) } as ProjectableEvent
+    for (const r of rows) yield { seq: r[0], hash: r[1], type: r[2], payload: parsePayload(r[0] as number, r[3] as string) } as ProjectableEvent
   }
 }
 

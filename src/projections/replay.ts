@@ -1,12 +1,11 @@
 import { type Db, openDatabase } from '../events/database.js'
+import { ReplayError } from '../events/replay-error.js'
 import { type Projector, readProjectable } from '../events/store.js'
 import type { ProjectableEvent } from '../events/types.js'
 import { createProjector } from './projectors.js'
 import { StateQueries } from './queries.js'
 import { newestSnapshot } from './snapshots.js'
 import { loadProjections } from './tables.js'
-
-export class ReplayError extends Error {}
 
 /**
  * The projections rebuilt in a scratch in-memory database by the same projectors the append
@@ -43,12 +42,11 @@ export class Replay {
     return replay
   }
 
-  /** Only a log the append path did not write can fail here (its projectors ran on every event). */
   apply(e: ProjectableEvent): void {
     try {
       this.project(e)
     } catch (err) {
-      throw new ReplayError(`event ${e.seq} cannot be replayed (${(err as Error).message}); run patchbay audit verify`)
+      throw ReplayError.at(e.seq, (err as Error).message)
     }
     this.seq = e.seq
   }

@@ -27,11 +27,11 @@ function replayedAt(db: Db, seq: number) {
 }
 
 describe('projections', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('rebuilt from the log equal the live tables (seed %i)', (seed) => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('rebuilt from the log equal the live tables (seed %i)', async (seed) => {
     const { s, applied } = randomOps(seed, 300)
     expect(applied).toBeGreaterThan(30)
     const live = dump(s.db)
-    rebuildProjections(s.db)
+    await rebuildProjections(s.db)
     expect(dump(s.db)).toEqual(live)
   })
 
@@ -74,12 +74,12 @@ describe('replay of a prefix of the log', () => {
     expect(replayedAt(s.db, 60)).toEqual(expected)
   })
 
-  it('admin rebuild refills the snapshots as the append path wrote them', () => {
+  it('admin rebuild refills the snapshots as the append path wrote them', async () => {
     const { s } = randomOps(23, 300, { snapshotEvery: 20 })
     const before = snapshots(s.db)
     expect(before.length).toBeGreaterThan(5)
     const progress: number[] = []
-    expect(rebuildProjections(s.db, { snapshotEvery: 20, onProgress: (done, total) => progress.push(done, total) })).toBe(s.log.head().seq)
+    expect(await rebuildProjections(s.db, { snapshotEvery: 20, onProgress: (done, total) => progress.push(done, total) })).toBe(s.log.head().seq)
     expect(snapshots(s.db)).toEqual(before)
     expect(progress.slice(0, 2)).toEqual([0, s.log.head().seq])
     expect(progress.slice(-2)).toEqual([s.log.head().seq, s.log.head().seq])

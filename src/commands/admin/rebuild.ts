@@ -10,9 +10,9 @@ export default class AdminRebuild extends PatchbayCommand {
     const { progressBar } = await import('../../cli/progress.js')
     const bar = await progressBar('rebuild', 'events')
     const started = process.hrtime.bigint()
-    const count = await this.withApp(flags.root, (app) => {
+    const count = await this.withApp(flags.root, async (app) => {
       try {
-        return rebuildProjections(app.db, { onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) })
+        return await rebuildProjections(app.db, { onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) })
       } finally {
         bar?.stop()
       }

@@ -72,7 +72,8 @@ report(
   [
     row('3', { label, ms: t.patchbay }, { label: `${n} × (ip netns add + netavark setup)`, ms: t.netavark }, { max: 0.5 }),
     row('3', { label, ms: t.patchbay }, { label: `${n} × (ip netns add + CNI ADD)`, ms: t.cni }),
-    row('3', { label: `apply ${n} × run, per op`, ms: perOp(t.apply) }, { label: 'netavark, per container', ms: perOp(t.netavark) }, { maxMs: 5 }),
+    // The whole call divided by N, start-up included; figure 3b judges the per-operation goal.
+    row('3', { label: `apply ${n} × run, one call, ÷ ${n}`, ms: perOp(t.apply) }, { label: 'netavark, per container', ms: perOp(t.netavark) }),
   ],
   values,
   `figure 3: ${n} containers created and connected, one call each; medians of ${size.rounds} round(s), containers interleaved across the sides`,

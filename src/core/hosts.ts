@@ -20,24 +20,55 @@ export function renderPeerSection(peers: PeerRow[]): string {
 }
 
 /**
- * A container's /etc/hosts: localhost lines, its own address and hostname, then the section
- * of each of its networks.
+ * A container's /etc/hosts: localhost lines, its own address and hostname, then its peers'
+ * lines (see peerLines).
  */
-export function renderHosts(self: ContainerRow, ownIp: string | null, sections: string[]): string {
-  return `${LOCAL_LINES}\n${ownIp ? `${ownIp}\t${self.hostname}\n` : ''}${sections.join('')}`
+export function renderHosts(self: ContainerRow, ownIp: string | null, peerLines: string[]): string {
+  return `${LOCAL_LINES}\n${ownIp ? `${ownIp}\t${self.hostname}\n` : ''}${peerLines.join('')}`
+}
+
+/** A network's members in connection order: when each joined, and its lines. */
+interface Members {
+  seqs: number[]
+  lines: string[]
+  /** All of them, rendered once: the whole file body of a container on this network alone. */
+  all: string
 }
 
 /**
- * Renders the hosts files of many containers, rendering each network's section once: on a
- * network of N containers, rewriting all N files reads N rows and renders N lines, not N².
+ * The peer lines of a container on these networks, in the order they were added to its file
+ * (docker 1.9 kept /etc/hosts this way): when it joined a network, that network's members so
+ * far (itself included), then every later member as it joined. Any connect is then only new
+ * lines at the end of the files of the network's members (see hostsAppends).
+ */
+function peerLines(mine: EndpointRow[], membersOf: (networkId: string) => Members): string[] {
+  if (mine.length === 1) return [membersOf(mine[0]!.networkId).all]
+  const items: [seq: number, text: string][] = []
+  for (const m of mine) {
+    const { seqs, lines } = membersOf(m.networkId)
+    let upTo = 0
+    while (upTo < seqs.length && seqs[upTo]! <= m.connectedSeq) upTo++
+    items.push([m.connectedSeq, lines.slice(0, upTo).join('')])
+    for (let i = upTo; i < seqs.length; i++) items.push([seqs[i]!, lines[i]!])
+  }
+  return items.sort((a, b) => a[0] - b[0]).map(([, text]) => text)
+}
+
+/**
+ * Renders the hosts files of many containers, reading and rendering each network's members
+ * once: on a network of N containers, rewriting all N files reads N rows and renders N lines.
  */
 export function hostsRenderer(state: StateQueries): (c: ContainerRow) => string {
   const order = new Map(state.networks().map((n, i) => [n.id, i]))
-  const sections = new Map<string, string>()
-  const sectionOf = (networkId: string): string => {
-    let text = sections.get(networkId)
-    if (text === undefined) sections.set(networkId, (text = renderPeerSection(state.peersOnNetwork(networkId))))
-    return text
+  const members = new Map<string, Members>()
+  const membersOf = (networkId: string): Members => {
+    let m = members.get(networkId)
+    if (m === undefined) {
+      const peers = state.peersOnNetwork(networkId)
+      const lines = peers.map((p) => renderPeerSection([p]))
+      members.set(networkId, (m = { seqs: peers.map((p) => p.connectedSeq), lines, all: lines.join('') }))
+    }
+    return m
   }
   // Every endpoint in one query, grouped by container: one file per container, no query each.
   let byContainer: Map<string, EndpointRow[]> | undefined
@@ -49,30 +80,25 @@ export function hostsRenderer(state: StateQueries): (c: ContainerRow) => string 
     return byContainer.get(id) ?? []
   }
   return (c) => {
-    // Networks in creation order, as docker lists them; the first address names the container itself.
-    const mine = [...endpointsOf(c.id)].sort((a, b) => order.get(a.networkId)! - order.get(b.networkId)!)
-    return renderHosts(c, mine.find((e) => e.ipv4 !== null)?.ipv4 ?? null, mine.map((e) => sectionOf(e.networkId)))
+    const mine = endpointsOf(c.id)
+    // The address of its first network in creation order, as docker lists them, names the container itself.
+    const own = [...mine].sort((a, b) => order.get(a.networkId)! - order.get(b.networkId)!).find((e) => e.ipv4 !== null)
+    return renderHosts(c, own?.ipv4 ?? null, peerLines(mine, membersOf))
   }
 }
 
 /**
- * The hosts-file change a single connect makes for the other containers on its network, when it
- * is a pure append: the newcomer's lines close that network's section (sections follow network
- * creation order, peers connection order), which ends the file when the network is the
- * container's last one. Text to append, by container id; anyone not listed gets a full render.
- * Keeps a connect on a network of N containers from rewriting N whole files of N lines.
+ * The hosts-file change a single connect makes for the other members of its network: the
+ * newcomer's lines at the end of each of their files (see peerLines). Text to append, by
+ * container id; anyone not listed (the newcomer itself) gets a full render. Keeps a connect
+ * on a network of N containers from rewriting N whole files of N lines.
  */
 export function hostsAppends(state: StateQueries, events: StoredEvent[]): Map<string, string> {
   const appends = new Map<string, string>()
   const connects = events.filter((e): e is Extract<StoredEvent, { type: 'EndpointConnected' }> => e.type === 'EndpointConnected')
   if (connects.length !== 1 || connects[0].payload.ipv4 === null) return appends
   const p = connects[0].payload
-  const lines = renderPeerSection([{ networkName: p.networkName, containerName: p.containerName, ipv4: p.ipv4!, aliases: p.aliases }])
-  const order = new Map(state.networks().map((n, i) => [n.id, i]))
-  const lastNetwork = new Map<string, number>()
-  for (const e of state.endpoints()) lastNetwork.set(e.containerId, Math.max(lastNetwork.get(e.containerId) ?? -1, order.get(e.networkId)!))
-  for (const id of state.containersOnNetwork(p.networkId)) {
-    if (id !== p.containerId && lastNetwork.get(id) === order.get(p.networkId)) appends.set(id, lines)
-  }
+  const lines = renderPeerSection([{ networkName: p.networkName, containerName: p.containerName, ipv4: p.ipv4!, aliases: p.aliases, connectedSeq: connects[0].seq }])
+  for (const id of state.containersOnNetwork(p.networkId)) if (id !== p.containerId) appends.set(id, lines)
   return appends
 }

@@ -21,6 +21,8 @@ export interface EndpointRow {
   mtu: number
   aliases: string[]
   defaultRoute: boolean
+  /** The seq of the event that connected it: orders a hosts file's lines. */
+  connectedSeq: number
 }
 
 /** One line of a hosts file's peer section: who sits on which network at which address. */
@@ -29,6 +31,7 @@ export interface PeerRow {
   containerName: string
   ipv4: string
   aliases: string[]
+  connectedSeq: number
 }
 
 const NET_COLS = `id, name, driver, scope, created, subnet, gateway, ip_range AS ipRange, internal, attachable, builtin,
@@ -36,7 +39,8 @@ const NET_COLS = `id, name, driver, scope, created, subnet, gateway, ip_range AS
 const CTR_COLS = `id, name, created, hostname, netns_kind AS netnsKind, netns_path AS netnsPath,
   netns_inode AS netnsInode, network_mode AS networkMode`
 const EP_COLS = `e.id, e.network_id AS networkId, e.container_id AS containerId, e.ifname, e.host_ifname AS hostIfname,
-  e.bridge, e.ipv4, e.prefix_len AS prefixLen, e.gateway, e.mac, e.mtu, e.aliases, e.default_route AS defaultRoute`
+  e.bridge, e.ipv4, e.prefix_len AS prefixLen, e.gateway, e.mac, e.mtu, e.aliases, e.default_route AS defaultRoute,
+  e.connected_seq AS connectedSeq`
 
 type Raw = Record<string, unknown>
 
@@ -90,7 +94,7 @@ export class StateQueries {
       byNetwork: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.network_id = ? ORDER BY e.connected_seq`),
       byContainer: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.container_id = ? ORDER BY e.connected_seq`),
       peers: db.prepare(
-        `SELECT n.name AS networkName, c.name AS containerName, e.ipv4, e.aliases
+        `SELECT n.name AS networkName, c.name AS containerName, e.ipv4, e.aliases, e.connected_seq AS connectedSeq
            FROM endpoints e JOIN networks n ON n.id = e.network_id JOIN containers c ON c.id = e.container_id
           WHERE e.network_id = ? AND e.ipv4 IS NOT NULL
           ORDER BY e.connected_seq`,

@@ -1,8 +1,11 @@
 import { UserError } from '../core/errors.js'
 import type { Db } from '../events/database.js'
-import { type LogHead, logHead, readEventRows, rowToProjectable } from '../events/store.js'
-import { type BreakKind, ChainChecker } from '../events/verify.js'
+import { type LogHead, logHead } from '../events/store.js'
+import type { BreakKind } from '../events/verify.js'
 import { ReplayError } from '../events/replay-error.js'
+import { createStepRunner } from '../projections/projectors.js'
+import { readAhead } from '../projections/read-ahead.js'
+import { verifyBatches } from '../projections/replay-batches.js'
 import { Replay } from '../projections/replay.js'
 import { readSnapshot, snapshotSeqs } from '../projections/snapshots.js'
 import { dumpProjections, findDrift, projectionKeys } from '../projections/tables.js'
@@ -37,16 +40,16 @@ export interface VerifyReport {
  * telling failure: a chain break first (the log itself was tampered with), then the
  * recorded head, then the first stale snapshot, then the tables.
  */
-export function verifyLog(db: Db, opts: VerifyOptions = {}): VerifyReport {
+export async function verifyLog(db: Db, opts: VerifyOptions = {}): Promise<VerifyReport> {
   db.exec('BEGIN')
   try {
-    return verifyInTransaction(db, opts)
+    return await verifyInTransaction(db, opts)
   } finally {
     db.exec('COMMIT')
   }
 }
 
-function verifyInTransaction(db: Db, opts: VerifyOptions): VerifyReport {
+async function verifyInTransaction(db: Db, opts: VerifyOptions): Promise<VerifyReport> {
   const head = logHead(db)
   const from = opts.from ?? 1
   if (!Number.isInteger(from) || from < 1 || from > head.seq + 1) {
@@ -58,29 +61,34 @@ function verifyInTransaction(db: Db, opts: VerifyOptions): VerifyReport {
 
   const replay = Replay.from(db, from - 1)
   try {
-    const chain = new ChainChecker(db, trusted)
+    const run = createStepRunner(replay.db)
     const pending = snapshotSeqs(db, from)
+    // Read (and hashed) up to the head this transaction sees, by the reader's own connection.
+    const job = { kind: 'verify' as const, from, after: replay.seq, upTo: head.seq, trusted, snapshots: pending }
     let snapshotDrift: VerifyFailure | undefined
     // A chained event that cannot be replayed: the chain check goes on, the replay stops.
     let unreplayable: VerifyFailure | undefined
-    for (const row of readEventRows(db, replay.seq + 1)) {
-      if (row.seq >= from) {
-        const broken = chain.check(row)
-        if (broken) return { ...report, failure: broken }
-        report.checked++
+    const cannotReplay = (seq: number, message: string): VerifyFailure => ({
+      seq,
+      kind: 'changed',
+      reason: `its hash holds but ${message.replace(/;.*$/, '')}: it is not what patchbay wrote`,
+    })
+    for await (const batch of readAhead(db, job, () => verifyBatches(db, job))) {
+      for (const [seq, statement, args] of unreplayable ? [] : batch.steps) {
+        try {
+          run(statement, args)
+        } catch (err) {
+          unreplayable = cannotReplay(seq, ReplayError.at(seq, (err as Error).message).message)
+          break
+        }
       }
-      if (unreplayable) continue
-      try {
-        replay.apply(rowToProjectable(row))
-      } catch (err) {
-        if (!(err instanceof ReplayError)) throw err
-        unreplayable = { seq: row.seq, kind: 'changed', reason: `its hash holds but ${err.message.replace(/;.*$/, '')}: it is not what patchbay wrote` }
-        continue
-      }
-      if (pending[0] === row.seq) {
+      if (batch.unreplayable) unreplayable ??= cannotReplay(batch.unreplayable.seq, batch.unreplayable.reason)
+      report.checked += batch.checked
+      if (batch.broken) return { ...report, failure: batch.broken }
+      if (!unreplayable && pending[0] === batch.last.seq) {
         pending.shift()
         report.snapshots++
-        snapshotDrift ??= snapshotMismatch(db, replay, row.hash)
+        snapshotDrift ??= snapshotMismatch(db, replay.db, batch.last)
       }
     }
     const headFailure = opts.head && headMismatch(db, opts.head, head)
@@ -98,11 +106,12 @@ function verifyInTransaction(db: Db, opts: VerifyOptions): VerifyReport {
   }
 }
 
-function snapshotMismatch(db: Db, replay: Replay, eventHash: string): VerifyFailure | undefined {
-  const snap = readSnapshot(db, replay.seq)
+/** The replayed tables after `event` against the snapshot taken there. */
+function snapshotMismatch(db: Db, replayed: Db, event: LogHead): VerifyFailure | undefined {
+  const snap = readSnapshot(db, event.seq)
   const at = { seq: snap.seq, kind: 'projection drift' as const }
-  if (snap.hash !== eventHash) return { ...at, reason: `snapshot ${snap.seq} was taken of another event ${snap.seq} (hash ${snap.hash})` }
-  const drift = findDrift(dumpProjections(replay.db), snap.tables, projectionKeys(replay.db))
+  if (snap.hash !== event.hash) return { ...at, reason: `snapshot ${snap.seq} was taken of another event ${snap.seq} (hash ${snap.hash})` }
+  const drift = findDrift(dumpProjections(replayed), snap.tables, projectionKeys(replayed))
   return drift === undefined ? undefined : { ...at, reason: `snapshot ${snap.seq}: ${drift}` }
 }
 

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
 import type { Db } from '../events/database.js'
 import { logHead } from '../events/store.js'
 import { createStepRunner } from './projectors.js'
-import { type StepBatch, stepBatches } from './replay-batches.js'
+import { readAhead } from './read-ahead.js'
+import { stepBatches } from './replay-batches.js'
 import { ReplayError } from '../events/replay-error.js'
 import { Replay } from './replay.js'
 import { SNAPSHOT_INTERVAL, clearSnapshots, saveSnapshot } from './snapshots.js'
@@ -32,7 +31,7 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions = {}): Pro
     opts.onProgress?.(0, total)
     const run = createStepRunner(replay.db)
     clearSnapshots(db)
-    for await (const batch of batchesOf(db, every)) {
+    for await (const batch of readAhead(db, { kind: 'rebuild', every }, () => stepBatches(db, every))) {
       for (const [seq, statement, args] of batch.steps) {
         try {
           run(statement, args)
@@ -52,56 +51,4 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions = {}): Pro
     if (db.inTransaction) db.exec('ROLLBACK')
   }
   return count
-}
-
-/**
- * The log's batches of steps. For a database file, read and parsed by a worker thread while
- * this one applies them: reading and JSON.parse are half of a replay, and the two halves then
- * run on two CPUs. In memory (tests), or without the bundled worker (running from the
- * TypeScript sources), on this thread.
- */
-async function* batchesOf(db: Db, every: number): AsyncGenerator<StepBatch> {
-  const script = new URL('./replay-worker.js', import.meta.url)
-  if (db.memory || !existsSync(script)) {
-    yield* stepBatches(db, every)
-    return
-  }
-  const queued = new SharedArrayBuffer(4)
-  const waiting = new Int32Array(queued)
-  const worker = new Worker(script, { workerData: { file: db.name, every, queued } })
-  const inbox: (string | null)[] = []
-  let failure: Error | undefined
-  let wake: (() => void) | undefined
-  const notify = () => {
-    wake?.()
-    wake = undefined
-  }
-  worker.on('message', (m: string | null) => {
-    inbox.push(m)
-    notify()
-  })
-  worker.on('error', (err) => {
-    failure = err
-    notify()
-  })
-  worker.on('exit', (code) => {
-    failure ??= code === 0 ? undefined : new Error(`the replay reader stopped (exit ${code})`)
-    notify()
-  })
-  try {
-    for (;;) {
-      if (inbox.length === 0) {
-        if (failure) throw failure
-        await new Promise<void>((resolve) => (wake = resolve))
-        continue
-      }
-      const message = inbox.shift()!
-      if (message === null) return
-      Atomics.sub(waiting, 0, 1)
-      Atomics.notify(waiting, 0)
-      yield JSON.parse(message) as StepBatch
-    }
-  } finally {
-    await worker.terminate()
-  }
 }

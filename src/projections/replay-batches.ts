@@ -1,5 +1,7 @@
 import type { Db } from '../events/database.js'
-import { readProjectable } from '../events/store.js'
+import { ReplayError } from '../events/replay-error.js'
+import { type LogHead, readEventRows, readProjectable, rowToProjectable } from '../events/store.js'
+import { type ChainBreak, ChainChecker } from '../events/verify.js'
 import { type Step, projectionSteps } from './projectors.js'
 
 /** Consecutive events of the log as the steps they make, in order. Plain data: it crosses threads. */
@@ -9,21 +11,78 @@ export interface StepBatch {
   /** How many events it covers (those without steps included). */
   events: number
   /** Its last event: where a snapshot may be taken. */
-  last: { seq: number; hash: string }
+  last: LogHead
+}
+
+/** A batch of `audit verify`: the steps of the events read, and what the chain check found. */
+export interface VerifyBatch extends StepBatch {
+  /** Events at or after --from whose link and hash held. */
+  checked: number
+  /** The chain's first break: the batch ends just before it. */
+  broken?: ChainBreak
+  /** An event whose payload could not be read: no steps from it on. */
+  unreplayable?: { seq: number; reason: string }
+}
+
+/** What a reader of the whole log is asked for (it may run on another thread, see read-ahead.ts). */
+export type ReaderJob =
+  | { kind: 'rebuild'; every: number }
+  | { kind: 'verify'; from: number; after: number; upTo: number; trusted?: LogHead; snapshots: number[] }
+
+export function readerBatches(log: Db, job: ReaderJob): Iterable<StepBatch | VerifyBatch> {
+  return job.kind === 'rebuild' ? stepBatches(log, job.every) : verifyBatches(log, job)
 }
 
 const BATCH_EVENTS = 2048
+const emptyBatch = (last: LogHead): VerifyBatch => ({ steps: [], events: 0, checked: 0, last })
 
 /** The whole log as batches of steps; a batch also ends at every multiple of `every` (a snapshot point). */
 export function* stepBatches(log: Db, every: number): Generator<StepBatch> {
-  let batch: StepBatch = { steps: [], events: 0, last: { seq: 0, hash: '' } }
+  let batch = emptyBatch({ seq: 0, hash: '' })
   for (const e of readProjectable(log)) {
     for (const step of projectionSteps(e)) batch.steps.push([e.seq, ...step])
     batch.events++
     batch.last = { seq: e.seq, hash: e.hash }
     if (batch.events === BATCH_EVENTS || e.seq % every === 0) {
       yield batch
-      batch = { steps: [], events: 0, last: batch.last }
+      batch = emptyBatch(batch.last)
+    }
+  }
+  if (batch.events > 0) yield batch
+}
+
+/**
+ * The rows after `after` up to `upTo`, each from `from` on checked against the hash chain, and
+ * turned into steps until one cannot be; a batch also ends at each snapshot to compare. Stops
+ * at the chain's first break.
+ */
+export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify' }>): Generator<VerifyBatch> {
+  const chain = new ChainChecker(log, job.trusted)
+  const cuts = new Set(job.snapshots)
+  let batch = emptyBatch({ seq: job.after, hash: '' })
+  let replaying = true
+  for (const row of readEventRows(log, job.after + 1, job.upTo)) {
+    if (row.seq >= job.from) {
+      const broken = chain.check(row)
+      if (broken) {
+        yield { ...batch, broken }
+        return
+      }
+      batch.checked++
+    }
+    if (replaying) {
+      try {
+        for (const step of projectionSteps(rowToProjectable(row))) batch.steps.push([row.seq, ...step])
+      } catch (err) {
+        batch.unreplayable = { seq: row.seq, reason: ReplayError.at(row.seq, `its payload is not JSON: ${(err as Error).message}`).message }
+        replaying = false
+      }
+    }
+    batch.events++
+    batch.last = { seq: row.seq, hash: row.hash }
+    if (batch.events === BATCH_EVENTS || cuts.has(row.seq)) {
+      yield batch
+      batch = emptyBatch(batch.last)
     }
   }
   if (batch.events > 0) yield batch

@@ -28,119 +28,119 @@ function insertRow(db: Db, r: EventRow): void {
   ).run(r)
 }
 
-const failure = (db: Db, opts = {}) => verifyLog(db, opts).failure
+const failure = async (db: Db, opts = {}) => (await verifyLog(db, opts)).failure
 
 describe('audit verify', () => {
-  it('passes an intact log, counting events and snapshots', () => {
+  it('passes an intact log, counting events and snapshots', async () => {
     const db = log()
     const head = logHead(db)
-    expect(verifyLog(db)).toEqual({ from: 1, checked: head.seq, snapshots: Math.floor(head.seq / 20), head })
+    expect(await verifyLog(db)).toEqual({ from: 1, checked: head.seq, snapshots: Math.floor(head.seq / 20), head })
     expect(findChainBreak(db)).toBeUndefined()
   })
 
-  it('changed: an edited event', () => {
+  it('changed: an edited event', async () => {
     const db = log()
     db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 5").run()
-    expect(failure(db)).toEqual({ seq: 5, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' })
+    expect(await failure(db)).toEqual({ seq: 5, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' })
   })
 
-  it('changed: an edited event whose hash was recomputed (the next one still links to the original)', () => {
+  it('changed: an edited event whose hash was recomputed (the next one still links to the original)', async () => {
     const db = log()
     const r = { ...row(db, 5), host: 'elsewhere' }
     db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = 5').run(r.host, eventHash(r))
-    expect(failure(db)).toMatchObject({ seq: 5, kind: 'changed', reason: expect.stringMatching(/rewritten with a new hash/) })
+    expect(await failure(db)).toMatchObject({ seq: 5, kind: 'changed', reason: expect.stringMatching(/rewritten with a new hash/) })
   })
 
-  it('missing: a deleted event, also when the later ones were renumbered to close the gap', () => {
+  it('missing: a deleted event, also when the later ones were renumbered to close the gap', async () => {
     const gap = log()
     gap.prepare('DELETE FROM events WHERE seq = 5').run()
-    expect(failure(gap)).toMatchObject({ seq: 5, kind: 'missing', reason: 'the log jumps from seq 4 to seq 6 (deleted)' })
+    expect(await failure(gap)).toMatchObject({ seq: 5, kind: 'missing', reason: 'the log jumps from seq 4 to seq 6 (deleted)' })
     const closed = log()
     closed.prepare('DELETE FROM events WHERE seq = 5').run()
     shift(closed, 6, -1)
-    expect(failure(closed)).toMatchObject({ seq: 5, kind: 'missing' })
+    expect(await failure(closed)).toMatchObject({ seq: 5, kind: 'missing' })
   })
 
-  it('inserted: a forged event with a valid link and hash, the rest moved up', () => {
+  it('inserted: a forged event with a valid link and hash, the rest moved up', async () => {
     const db = log()
     shift(db, 5, 1)
     const forged = { ...row(db, 4), seq: 5, host: 'forged', prev_hash: row(db, 4).hash }
     insertRow(db, { ...forged, hash: eventHash(forged) })
-    expect(failure(db)).toEqual({ seq: 5, kind: 'inserted', reason: 'not part of the chain: seq 6 links back to seq 4' })
+    expect(await failure(db)).toEqual({ seq: 5, kind: 'inserted', reason: 'not part of the chain: seq 6 links back to seq 4' })
   })
 
-  it('inserted: a row that links nowhere, and one before the first event', () => {
+  it('inserted: a row that links nowhere, and one before the first event', async () => {
     const db = log()
     shift(db, 5, 1)
     insertRow(db, { ...row(db, 4), seq: 5, prev_hash: 'f'.repeat(64), hash: 'e'.repeat(64) })
-    expect(failure(db)).toMatchObject({ seq: 5, kind: 'inserted' })
+    expect(await failure(db)).toMatchObject({ seq: 5, kind: 'inserted' })
 
     const first = log()
     shift(first, 1, 1)
     const forged = { ...row(first, 2), seq: 1, host: 'forged', prev_hash: '0'.repeat(64) }
     insertRow(first, { ...forged, hash: eventHash(forged) })
-    expect(failure(first)).toMatchObject({ seq: 1, kind: 'inserted' })
+    expect(await failure(first)).toMatchObject({ seq: 1, kind: 'inserted' })
   })
 
-  it('changed: a correctly chained event the projectors cannot replay was not written by patchbay', () => {
+  it('changed: a correctly chained event the projectors cannot replay was not written by patchbay', async () => {
     const db = log()
     const head = logHead(db)
     const forged = { ...row(db, 1), seq: head.seq + 1, prev_hash: head.hash }
     insertRow(db, { ...forged, hash: eventHash(forged) })
-    expect(failure(db)).toMatchObject({ seq: head.seq + 1, kind: 'changed', reason: expect.stringMatching(/cannot be replayed \(UNIQUE constraint failed/) })
+    expect(await failure(db)).toMatchObject({ seq: head.seq + 1, kind: 'changed', reason: expect.stringMatching(/cannot be replayed \(UNIQUE constraint failed/) })
   })
 
-  it('reordered: two events swapped, or one moved to the end', () => {
+  it('reordered: two events swapped, or one moved to the end', async () => {
     const swapped = log()
     swapped.exec('UPDATE events SET seq = -1 WHERE seq = 4; UPDATE events SET seq = 4 WHERE seq = 5; UPDATE events SET seq = 5 WHERE seq = -1')
-    expect(failure(swapped)).toEqual({ seq: 4, kind: 'reordered', reason: 'it links to seq 5, which comes after it' })
+    expect(await failure(swapped)).toEqual({ seq: 4, kind: 'reordered', reason: 'it links to seq 5, which comes after it' })
     const moved = log()
     const end = logHead(moved).seq + 1
     moved.prepare('UPDATE events SET seq = ? WHERE seq = 7').run(end)
-    expect(failure(moved)).toEqual({ seq: 7, kind: 'reordered', reason: `seq 8 links to seq ${end}, which comes after it` })
+    expect(await failure(moved)).toEqual({ seq: 7, kind: 'reordered', reason: `seq 8 links to seq ${end}, which comes after it` })
   })
 
-  it('projection drift: an edited, a deleted and an added table row', () => {
+  it('projection drift: an edited, a deleted and an added table row', async () => {
     const edited = log()
     const ep = edited.prepare('SELECT id, ipv4 FROM endpoints WHERE ipv4 IS NOT NULL LIMIT 1').get() as { id: string; ipv4: string }
     edited.prepare("UPDATE endpoints SET ipv4 = '10.9.9.9' WHERE id = ?").run(ep.id)
-    expect(failure(edited)).toEqual({
+    expect(await failure(edited)).toEqual({
       seq: logHead(edited).seq,
       kind: 'projection drift',
       reason: `table endpoints, row id=${ep.id}: ipv4 is "10.9.9.9", the log gives "${ep.ipv4}"`,
     })
     const deleted = log()
     deleted.prepare('DELETE FROM endpoints WHERE id = ?').run(ep.id)
-    expect(failure(deleted)?.reason).toBe(`table endpoints: row id=${ep.id} is missing (the log has it)`)
+    expect((await failure(deleted))?.reason).toBe(`table endpoints: row id=${ep.id} is missing (the log has it)`)
     const added = log()
     added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0 FROM networks LIMIT 1`)
-    expect(failure(added)?.reason).toBe(`table networks: row id=${'a'.repeat(64)} is not in the log`)
+    expect((await failure(added))?.reason).toBe(`table networks: row id=${'a'.repeat(64)} is not in the log`)
   })
 
-  it('projection drift: a snapshot that does not match the replay at its seq', () => {
+  it('projection drift: a snapshot that does not match the replay at its seq', async () => {
     const db = log()
     db.prepare("UPDATE snapshots SET tables = replace(tables, '\"172.', '\"10.') WHERE seq = 40").run()
-    expect(failure(db)).toMatchObject({ seq: 40, kind: 'projection drift', reason: expect.stringMatching(/^snapshot 40: table \w+, row id=\w+: \w+ is "10\./) })
+    expect(await failure(db)).toMatchObject({ seq: 40, kind: 'projection drift', reason: expect.stringMatching(/^snapshot 40: table \w+, row id=\w+: \w+ is "10\./) })
   })
 
-  it('--from trusts the events before it and checks the rest, projections included', () => {
+  it('--from trusts the events before it and checks the rest, projections included', async () => {
     const db = log()
     const head = logHead(db)
     db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 5").run()
-    expect(verifyLog(db, { from: 50 })).toEqual({ from: 50, checked: head.seq - 49, snapshots: Math.floor(head.seq / 20) - 2, head })
+    expect(await verifyLog(db, { from: 50 })).toEqual({ from: 50, checked: head.seq - 49, snapshots: Math.floor(head.seq / 20) - 2, head })
     db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = 60").run()
-    expect(failure(db, { from: 50 })).toMatchObject({ seq: 60, kind: 'changed' })
+    expect(await failure(db, { from: 50 })).toMatchObject({ seq: 60, kind: 'changed' })
 
     const drifted = log()
     drifted.exec("UPDATE networks SET name = 'renamed' WHERE name = 'bridge'")
-    expect(failure(drifted, { from: logHead(drifted).seq })).toMatchObject({ kind: 'projection drift', reason: expect.stringMatching(/name is "renamed", the log gives "bridge"/) })
-    expect(() => verifyLog(drifted, { from: logHead(drifted).seq + 2 })).toThrow(/^invalid --from/)
+    expect(await failure(drifted, { from: logHead(drifted).seq })).toMatchObject({ kind: 'projection drift', reason: expect.stringMatching(/name is "renamed", the log gives "bridge"/) })
+    await expect(verifyLog(drifted, { from: logHead(drifted).seq + 2 })).rejects.toThrow(/^invalid --from/)
   })
 
-  it('--head proves a recorded event still has its hash', () => {
+  it('--head proves a recorded event still has its hash', async () => {
     const db = log()
     const recorded = logHead(db)
-    expect(failure(db, { head: recorded })).toBeUndefined()
+    expect(await failure(db, { head: recorded })).toBeUndefined()
     // History rewritten consistently (every hash recomputed): only the recorded head tells.
     let prev = '0'.repeat(64)
     for (let seq = 1; seq <= recorded.seq; seq++) {
@@ -149,9 +149,9 @@ describe('audit verify', () => {
       db.prepare('UPDATE events SET host = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(r.host, r.prev_hash, prev, seq)
     }
     db.exec('DELETE FROM snapshots')
-    expect(failure(db)).toBeUndefined()
-    expect(failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) })
+    expect(await failure(db)).toBeUndefined()
+    expect(await failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) })
     db.prepare('DELETE FROM events WHERE seq = ?').run(recorded.seq)
-    expect(failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'missing' })
+    expect(await failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'missing' })
   })
 })

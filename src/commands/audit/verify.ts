@@ -22,8 +22,9 @@ export default class AuditVerify extends PatchbayCommand {
     if (failure) throw new Error(`seq ${failure.seq} ${failure.kind}: ${failure.reason}`)
     const range = report.checked === 0 ? 'no events' : `seq ${report.from}..${report.head.seq}`
     const proof = head ? `, seq ${head.seq} still has the recorded hash` : ''
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
     this.out(
-      `ok: ${report.checked} events checked (${range}), ${report.snapshots} snapshots and the projections match the log${proof}; head seq ${report.head.seq} hash ${report.head.hash}\n`,
+      `ok: ${count(report.checked, 'event')} checked (${range}), ${count(report.snapshots, 'snapshot')} and the projections match the log${proof}; head seq ${report.head.seq} hash ${report.head.hash}\n`,
     )
   }
 }

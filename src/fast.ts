@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_ROOT } from './config/paths.js'
 import { type FlagSpecs, GLOBAL_FLAGS } from './cli/flag-spec.js'
-import { containerInspect, containerLs, networkInspect, networkLs } from './cli/read-commands.js'
-import { containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './cli/mutation-commands.js'
+import { type ReadCommand, containerInspect, containerLs, networkInspect, networkLs } from './cli/read-commands.js'
+import { type MutationCommand, containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './cli/mutation-commands.js'
 import { formatError } from './cli/errors.js'
 
 /**
@@ -18,13 +18,13 @@ interface Hot {
   run(root: string, argv: string[], flags: Record<string, unknown>): Promise<void>
 }
 
-const read = (cmd: typeof networkLs): Hot => ({
+const read = (cmd: ReadCommand): Hot => ({
   ...cmd,
   run: async (root, argv, flags) => void process.stdout.write(await cmd.run({ root, argv, flags: flags as never })),
 })
 
 /** A mutation, named as oclif names it (`run` is `container create`) in its messages. */
-const mutation = (name: string, cmd: typeof networkConnect): Hot => ({
+const mutation = (name: string, cmd: MutationCommand): Hot => ({
   ...cmd,
   run: async (root, argv, flags) => (await import('./cli/operations.js')).runMutation(name, cmd, root, { argv, flags: flags as never }),
 })

@@ -34,7 +34,8 @@ export function readerBatches(log: Db, job: ReaderJob): Iterable<StepBatch | Ver
 }
 
 const BATCH_EVENTS = 2048
-const emptyBatch = (last: LogHead): VerifyBatch => ({ steps: [], events: 0, checked: 0, last })
+const emptyBatch = (last: LogHead): StepBatch => ({ steps: [], events: 0, last })
+const emptyVerifyBatch = (last: LogHead): VerifyBatch => ({ ...emptyBatch(last), checked: 0 })
 
 /** The whole log as batches of steps; a batch also ends at every multiple of `every` (a snapshot point). */
 export function* stepBatches(log: Db, every: number): Generator<StepBatch> {
@@ -59,7 +60,7 @@ export function* stepBatches(log: Db, every: number): Generator<StepBatch> {
 export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify' }>): Generator<VerifyBatch> {
   const chain = new ChainChecker(log, job.trusted)
   const cuts = new Set(job.snapshots)
-  let batch = emptyBatch({ seq: job.after, hash: '' })
+  let batch = emptyVerifyBatch({ seq: job.after, hash: '' })
   let replaying = true
   for (const row of readEventRows(log, job.after + 1, job.upTo)) {
     if (row.seq >= job.from) {
@@ -82,7 +83,7 @@ export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify'
     batch.last = { seq: row.seq, hash: row.hash }
     if (batch.events === BATCH_EVENTS || cuts.has(row.seq)) {
       yield batch
-      batch = emptyBatch(batch.last)
+      batch = emptyVerifyBatch(batch.last)
     }
   }
   if (batch.events > 0) yield batch

@@ -22,8 +22,8 @@ describe.skipIf(!isRoot)('crash at every step of apply, then restore', () => {
       op: (i) => ['apply', '-f', batch(i)],
       pingFrom: (i) => `a${i}`,
       after: async (i) => {
-        await removeIfPresent(sb, ['rm', `a${i}`])
-        await removeIfPresent(sb, ['rm', `b${i}`])
+        await removeIfPresent(sb, 'container', `a${i}`)
+        await removeIfPresent(sb, 'container', `b${i}`)
       },
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(20)

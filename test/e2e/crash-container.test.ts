@@ -14,7 +14,7 @@ describe.skipIf(!isRoot)('crash at every step of run and rm, then restore', () =
     const steps = await crashAtEveryStep(sb, 'run', {
       op: (i) => ['run', '--name', `new${i}`, '--net', 'shared'],
       pingFrom: (i) => `new${i}`,
-      after: (i) => removeIfPresent(sb, ['rm', `new${i}`]),
+      after: (i) => removeIfPresent(sb, 'container', `new${i}`),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(10)
   })
@@ -27,7 +27,7 @@ describe.skipIf(!isRoot)('crash at every step of run and rm, then restore', () =
       },
       op: (i) => ['rm', `old${i}`],
       pingFrom: (i) => `old${i}`,
-      after: (i) => removeIfPresent(sb, ['rm', `old${i}`]),
+      after: (i) => removeIfPresent(sb, 'container', `old${i}`),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(4)
   })

@@ -13,7 +13,7 @@ describe.skipIf(!isRoot)('crash at every step of network create/rm/connect/disco
   it('network create', { timeout: 300_000 }, async () => {
     const steps = await crashAtEveryStep(sb, 'network create', {
       op: (i) => ['network', 'create', `net${i}`],
-      after: (i) => removeIfPresent(sb, ['network', 'rm', `net${i}`]),
+      after: (i) => removeIfPresent(sb, 'network', `net${i}`),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(3)
   })
@@ -22,7 +22,7 @@ describe.skipIf(!isRoot)('crash at every step of network create/rm/connect/disco
     const steps = await crashAtEveryStep(sb, 'network rm', {
       before: async (i) => void (await sb.ok(['network', 'create', `gone${i}`])),
       op: (i) => ['network', 'rm', `gone${i}`],
-      after: (i) => removeIfPresent(sb, ['network', 'rm', `gone${i}`]),
+      after: (i) => removeIfPresent(sb, 'network', `gone${i}`),
     }, 'anchor')
     expect(steps).toBeGreaterThanOrEqual(2)
   })

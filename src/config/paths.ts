@@ -26,13 +26,16 @@ function rootDigest(root: string): string {
   return sha256(resolve(root)).slice(0, 16)
 }
 
+const runDirOf = (digest: string): string => `/run/patchbay/${digest}`
+/** 0x7062 ("pb") in the high half, recognisable in `ip -d link`; the root's digest in the low half. */
+const linkGroupOf = (digest: string): number => 0x7062_0000 + parseInt(digest.slice(0, 4), 16)
+
 export function runDirFor(root: string): string {
-  return `/run/patchbay/${rootDigest(root)}`
+  return runDirOf(rootDigest(root))
 }
 
-/** 0x7062 ("pb") in the high half, recognisable in `ip -d link`; the root's digest in the low half. */
 export function linkGroupFor(root: string): number {
-  return 0x7062_0000 + parseInt(rootDigest(root).slice(0, 4), 16)
+  return linkGroupOf(rootDigest(root))
 }
 
 /** A container's hosts file, bind-mounted over /etc/hosts by exec. */
@@ -55,15 +58,15 @@ export function firewallRecordPath(paths: Paths): string {
 
 export function pathsFor(root: string): Paths {
   const abs = resolve(root)
-  // Computed on first use: commands that only read the log never need the run directory,
-  // and the digest would load node:crypto for them.
-  let run: string | undefined
+  // Computed once, on first use: commands that only read the log never need the run
+  // directory, and the digest would load node:crypto for them.
+  let digest: string | undefined
+  const digestOf = () => (digest ??= rootDigest(abs))
   return {
     root: abs,
     db: `${abs}/patchbay.db`,
     get run() {
-      run ??= runDirFor(abs)
-      return run
+      return runDirOf(digestOf())
     },
     get netnsDir() {
       return `${this.run}/netns`
@@ -72,7 +75,7 @@ export function pathsFor(root: string): Paths {
       return `${this.run}/hosts`
     },
     get linkGroup() {
-      return linkGroupFor(abs)
+      return linkGroupOf(digestOf())
     },
   }
 }

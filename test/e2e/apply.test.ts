@@ -109,12 +109,12 @@ describe.skipIf(!isRoot)(`apply ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE
   })
 
   it('stops at the first failing line, naming it; the lines before it stay applied, hosts files included', async () => {
-    const r = await batch.run(['apply', '-f', file('fails', '# grow isolated_nw, then try to remove it\n\nrun --name c4 --net isolated_nw\n\n\n\nnetwork rm isolated_nw\nrun --name c5\n')])
+    const r = await batch.run(['apply', '-f', file('fails', '# grow isolated_nw, then try to remove it\n\nrun --name c4 --net isolated_nw\n\n\n\nnetwork rm isolated_nw\nrun --name x5\n')])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^Error: line 7: .*network isolated_nw has active endpoints \(container2, container3, c4\); disconnect them first\n$/)
     expect(r.stdout).toMatch(/^[0-9a-f]{64}\n$/)
     expect((await batch.ok(['inspect', '--format', '{{.Id}}', 'c4'])).trim()).toBe(r.stdout.trim())
-    expect(await batch.fail(['inspect', 'c5'])).toMatch(/No such container: c5/)
+    expect(await batch.fail(['inspect', 'x5'])).toMatch(/No such container: x5/)
     expect((await batch.ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n')).toContain('isolated_nw')
     expect((await batch.exec('container3', ['cat', '/etc/hosts'])).stdout).toMatch(/\n172\.18\.0\.4\tc4\.isolated_nw\n/)
     expect((await ping(batch, 'c4', 'container3', true)).stdout).toMatch(/172\.18\.0\.2/)

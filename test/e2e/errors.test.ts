@@ -141,8 +141,9 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
   })
 
   it('unknown network: run --net', async () => {
-    await rejected(['run', '--name', 'c9', '--net', 'nosuch'], /network nosuch not found/)
-    expect((await sb.run(['inspect', 'c9'])).code).not.toBe(0)
+    // Not a hex name: an unknown name falls back to ID-prefix lookup, as docker's does.
+    await rejected(['run', '--name', 'x9', '--net', 'nosuch'], /network nosuch not found/)
+    expect(await sb.fail(['inspect', 'x9'])).toBe('Error: No such container: x9\n')
   })
 
   it('unknown container: connect', async () => {

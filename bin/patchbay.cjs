@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// CommonJS (see bin/package.json): the hot read commands run from dist/fast.cjs without
+// The Node CLI, run by bin/patchbay (the native client, native/client/patchbay.c) whenever no
+// daemon serves the command. CommonJS: the hot commands run from dist/fast.cjs without
 // Node's ESM loader or oclif; everything else goes to the oclif CLI in dist/run.js.
 'use strict'
 require('./load-fast.cjs')

@@ -2,7 +2,9 @@
 // command loads only the code it uses (oclif's explicit command strategy needs no folder scan).
 // dist/gen-topology.js and dist/gen-log.js write benchmark fixtures through the CLI's own modules.
 import { build } from 'esbuild'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { Script } from 'node:vm'
@@ -81,3 +83,12 @@ const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(fast), module, fast, dirname(fast))
 await module.exports.loadHotModules()
 writeFileSync(`${fast}.cache`, script.createCachedData())
+
+// The native client (bin/patchbay -> dist/patchbay) and the build id it shares with the bundle:
+// a daemon started from another build declines its commands instead of running them with
+// other code than the client's own Node CLI would.
+const hash = createHash('sha256')
+for (const f of readdirSync('dist').filter((f) => /\.(c?js)$/.test(f)).sort()) hash.update(f).update(readFileSync(`dist/${f}`))
+const buildId = hash.digest('hex').slice(0, 16)
+writeFileSync('dist/build-id', `${buildId}\n`)
+execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', `-DPATCHBAY_BUILD_ID="${buildId}"`, '-o', 'dist/patchbay', 'native/client/patchbay.c'], { stdio: 'inherit' })

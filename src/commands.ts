@@ -7,6 +7,7 @@ import ContainerHistory from './commands/container/history.js'
 import ContainerInspect from './commands/container/inspect.js'
 import ContainerLs from './commands/container/ls.js'
 import ContainerRm from './commands/container/rm.js'
+import Daemon from './commands/daemon.js'
 import Events from './commands/events.js'
 import Exec from './commands/exec.js'
 import NetworkConnect from './commands/network/connect.js'
@@ -41,4 +42,5 @@ export const COMMANDS = {
   'audit:head': AuditHead,
   'admin:rebuild': AdminRebuild,
   apply: Apply,
+  daemon: Daemon,
 }

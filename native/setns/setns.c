@@ -11,6 +11,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <node_api.h>
@@ -96,6 +97,24 @@ static napi_value js_umount_detach(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The pid, uid and gid the kernel recorded for the peer of a connected unix socket. */
+static napi_value js_peer_credentials(napi_env env, napi_callback_info info) {
+  napi_value argv[1], out, v;
+  int32_t fd;
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (!get_args(env, info, 1, argv) || !arg_int(env, argv[0], &fd)) return NULL;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return throw_errno(env, "getsockopt(SO_PEERCRED)", errno);
+  napi_create_object(env, &out);
+  napi_create_int32(env, (int32_t)cred.pid, &v);
+  napi_set_named_property(env, out, "pid", v);
+  napi_create_uint32(env, (uint32_t)cred.uid, &v);
+  napi_set_named_property(env, out, "uid", v);
+  napi_create_uint32(env, (uint32_t)cred.gid, &v);
+  napi_set_named_property(env, out, "gid", v);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value clone_newnet;
   napi_create_int32(env, CLONE_NEWNET, &clone_newnet);
@@ -105,6 +124,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"gettid", NULL, js_gettid, NULL, NULL, NULL, napi_enumerable, NULL},
     {"mountBind", NULL, js_mount_bind, NULL, NULL, NULL, napi_enumerable, NULL},
     {"umountDetach", NULL, js_umount_detach, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"peerCredentials", NULL, js_peer_credentials, NULL, NULL, NULL, napi_enumerable, NULL},
     {"CLONE_NEWNET", NULL, NULL, NULL, NULL, clone_newnet, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js'
 import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from '../drivers/derived-state.js'
 import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
-import type { NewEvent, StoredEvent } from '../events/types.js'
+import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { hostsAppends } from '../core/hosts.js'
 import { validatePayload } from '../events/validate.js'
 import { crashPoint } from '../kernel/crash-point.js'
@@ -17,8 +17,11 @@ export class KernelFailure extends Error {}
 export interface MutateOptions {
   /** Finish the change in the tables even when the kernel refuses a step (docker's --force). */
   force?: boolean
-  /** The command line to record as the actor's argv, when it is not this process's own (a line of apply). */
-  argv?: string[]
+  /**
+   * Who to record as the actor where it is not this process: a line of apply (its own words as
+   * argv), or the client a daemon serves (its pid, uid and command line).
+   */
+  actor?: Partial<Actor>
 }
 
 /**
@@ -35,12 +38,15 @@ export interface MutateOptions {
 export class MutationSession {
   private readonly kernel: KernelSession
   private readonly pending = { containers: new Set<string>(), networks: new Set<string>() }
+  /** Where warnings go: this process's stderr, or the client's when a daemon serves one. */
+  private readonly warn: (text: string) => void
 
   constructor(
     private readonly app: AppState,
-    private readonly opts: { deferHostsFiles?: boolean } = {},
+    private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void } = {},
   ) {
     this.kernel = new KernelSession(app.paths.linkGroup)
+    this.warn = opts.warn ?? ((text) => void process.stderr.write(text))
   }
 
   /**
@@ -69,10 +75,10 @@ export class MutationSession {
           await applyEvent(e, kernel, undo)
         } catch (err) {
           if (!opts.force) throw err
-          process.stderr.write(`Warning: ${(err as Error).message} (ignored: --force)\n`)
+          this.warn(`Warning: ${(err as Error).message} (ignored: --force)\n`)
         }
       }
-      const stored = app.append(events, opts.argv)
+      const stored = app.append(events, opts.actor)
       if (kernel.firewallDirty) {
         undo.push(() => syncFirewall(app.state, app.paths))
         syncFirewall(app.state, app.paths)
@@ -102,7 +108,7 @@ export class MutationSession {
       kernel.close()
       kernel.firewallDirty = false
       const message = (err as Error).message
-      this.recordFailure(command, leftovers.length ? `${message}; undo also failed: ${leftovers.join('; ')}` : message, opts.argv)
+      this.recordFailure(command, leftovers.length ? `${message}; undo also failed: ${leftovers.join('; ')}` : message, opts.actor)
       if (err instanceof UserError) throw err
       const note = leftovers.length ? 'some changes could not be undone, see patchbay events' : 'changes undone'
       throw new KernelFailure(`${message} (${note})`)
@@ -127,8 +133,8 @@ export class MutationSession {
     this.kernel.close()
   }
 
-  private recordFailure(command: string, error: string, argv: string[] | undefined): void {
-    this.app.db.transaction(() => this.app.append([{ type: 'OperationFailed', payload: { command, error } }], argv)).immediate()
+  private recordFailure(command: string, error: string, actor: Partial<Actor> | undefined): void {
+    this.app.db.transaction(() => this.app.append([{ type: 'OperationFailed', payload: { command, error } }], actor)).immediate()
   }
 }
 

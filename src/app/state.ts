@@ -4,7 +4,7 @@ import { currentActor, currentHost } from '../events/actor.js'
 import { type Db, openDatabase } from '../events/database.js'
 import { randomHex } from '../events/crypto.js'
 import { EventLog } from '../events/store.js'
-import type { NewEvent, StoredEvent } from '../events/types.js'
+import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { createProjector } from '../projections/projectors.js'
 import { StateQueries } from '../projections/queries.js'
 import { withSnapshots } from '../projections/snapshots.js'
@@ -19,10 +19,11 @@ export interface AppState {
   log: EventLog
   state: StateQueries
   /**
-   * Appends events with this process as the actor; the caller holds the transaction. argv, when
-   * given, is the command line recorded for them instead of this process's (apply's lines).
+   * Appends events with this process as the actor; the caller holds the transaction. `as`
+   * overrides parts of it: the command line of one of apply's lines, or the whole actor of a
+   * client the daemon serves.
    */
-  append(events: NewEvent[], argv?: string[]): StoredEvent[]
+  append(events: NewEvent[], as?: Partial<Actor>): StoredEvent[]
   close(): void
 }
 
@@ -37,9 +38,9 @@ export function openState(root: string): AppState {
     db,
     log,
     state: new StateQueries(db),
-    append: (events, argv) => {
+    append: (events, as) => {
       who ??= { actor: currentActor(), host: currentHost() }
-      return log.append(events, { actor: argv ? { ...who.actor, argv } : who.actor, host: who.host, time: nowIso() })
+      return log.append(events, { actor: { ...who.actor, ...as }, host: who.host, time: nowIso() })
     },
     close: () => db.close(),
   }

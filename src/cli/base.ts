@@ -67,7 +67,8 @@ export abstract class PatchbayCommand extends Command {
   /** A mutating command (see mutation-commands.ts), with the flags and args oclif parsed. */
   protected async runMutation(command: MutationCommand, parsed: { argv: unknown[]; flags: { root: string } & MutationInput['flags'] }): Promise<void> {
     const { runMutation } = await import('./operations.js')
-    await runMutation(this.id!.replaceAll(':', ' '), command, parsed.flags.root, { argv: parsed.argv as string[], flags: parsed.flags })
+    const { processIo } = await import('./io.js')
+    await runMutation(this.id!.replaceAll(':', ' '), command, parsed.flags.root, { argv: parsed.argv as string[], flags: parsed.flags }, processIo)
   }
 
   override async init(): Promise<void> {

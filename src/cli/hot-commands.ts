@@ -1,32 +1,34 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DEFAULT_ROOT } from './config/paths.js'
-import { type FlagSpecs, GLOBAL_FLAGS } from './cli/flag-spec.js'
-import { type ReadCommand, containerInspect, containerLs, networkInspect, networkLs } from './cli/read-commands.js'
-import { type MutationCommand, containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './cli/mutation-commands.js'
-import { formatError } from './cli/errors.js'
+import { DEFAULT_ROOT } from '../config/paths.js'
+import { type FlagSpecs, GLOBAL_FLAGS } from './flag-spec.js'
+import type { Io } from './io.js'
+import { type ReadCommand, containerInspect, containerLs, networkInspect, networkLs } from './read-commands.js'
+import { type MutationCommand, containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './mutation-commands.js'
+import { formatError } from './errors.js'
 
 /**
- * The fast path (dist/fast.cjs, CommonJS: Node's ESM loader alone costs ~15 ms). The commands
- * people run in loops and scripts (listing, inspecting, creating, connecting) start without
- * oclif, which costs more than Node itself. Anything else, and anything unusual about these
- * (--help, a flag it does not know, a missing argument, a bad number), goes to oclif, which
- * prints the proper help or error.
+ * The commands people run in loops and scripts (listing, inspecting, creating, connecting),
+ * parsed and run without oclif, which costs more than Node itself to load: by the fast path
+ * (src/fast.ts) and by the daemon (src/daemon/). Anything else, and anything unusual about
+ * these (--help, a flag it does not know, a missing argument, a bad number), goes to oclif,
+ * which prints the proper help or error.
  */
 interface Hot {
   flags: FlagSpecs
   args: { min: number; max: number }
-  run(root: string, argv: string[], flags: Record<string, unknown>): Promise<void>
+  run(root: string, argv: string[], flags: Record<string, unknown>, io: Io): Promise<void>
 }
 
 const read = (cmd: ReadCommand): Hot => ({
   ...cmd,
-  run: async (root, argv, flags) => void process.stdout.write(await cmd.run({ root, argv, flags: flags as never })),
+  run: async (root, argv, flags, io) => io.out(await cmd.run({ root, argv, flags: flags as never })),
 })
 
 /** A mutation, named as oclif names it (`run` is `container create`) in its messages. */
 const mutation = (name: string, cmd: MutationCommand): Hot => ({
   ...cmd,
-  run: async (root, argv, flags) => (await import('./cli/operations.js')).runMutation(name, cmd, root, { argv, flags: flags as never }),
+  run: async (root, argv, flags, io) => (await import('./operations.js')).runMutation(name, cmd, root, { argv, flags: flags as never }, io),
 })
 
 const HOT: Record<string, Hot> = {
@@ -111,46 +113,62 @@ function parse(specs: FlagSpecs, args: string[]): { values: Record<string, unkno
   return { values, positionals: parsed.positionals }
 }
 
-/** Runs argv if it is a hot command; false means "not mine, hand it to oclif". */
-export async function main(argv: string[]): Promise<boolean> {
-  const found = match(argv)
-  if (!found || argv.includes('--help') || argv.includes('-h')) return false
-  const [command, rest] = found
-  const parsed = parse({ ...GLOBAL_FLAGS, ...command.flags }, rest)
-  if (!parsed) return false
-  const { values, positionals } = parsed
-  if (positionals.length < command.args.min || positionals.length > command.args.max) return false
-  const root = (values.root as string | undefined) ?? process.env.PATCHBAY_ROOT ?? DEFAULT_ROOT
-  try {
-    await command.run(root, positionals, values)
-  } catch (err) {
-    process.stderr.write(`${formatError(err as Error, values.debug === true)}\n`)
-    process.exitCode = 1
-  }
-  return true
+/** A hot command line, parsed: the state root it acts on, and how to run it. */
+export interface HotCall {
+  /** Absolute, as the command will open it. */
+  root: string
+  /** Runs the command, printing to `io`; resolves with its exit code. */
+  run(io: Io): Promise<number>
 }
 
 /**
- * Build time only (scripts/bundle.mjs): loads the modules the hot commands use, so that V8's
+ * Parses argv if it is a hot command (PATCHBAY_ROOT from `env`, a relative root from `cwd`);
+ * undefined means "not mine, hand it to oclif".
+ */
+export function hotCall(argv: string[], env: Record<string, string | undefined>, cwd: string): HotCall | undefined {
+  const found = match(argv)
+  if (!found || argv.includes('--help') || argv.includes('-h')) return undefined
+  const [command, rest] = found
+  const parsed = parse({ ...GLOBAL_FLAGS, ...command.flags }, rest)
+  if (!parsed) return undefined
+  const { values, positionals } = parsed
+  if (positionals.length < command.args.min || positionals.length > command.args.max) return undefined
+  const root = (values.root as string | undefined) ?? env.PATCHBAY_ROOT ?? DEFAULT_ROOT
+  return {
+    root: resolve(cwd, root),
+    run: async (io) => {
+      try {
+        await command.run(root, positionals, values, io)
+        return 0
+      } catch (err) {
+        io.err(`${formatError(err as Error, values.debug === true)}\n`)
+        return 1
+      }
+    },
+  }
+}
+
+/**
+ * Build time only (scripts/bundle.mjs) and the daemon's start: loads the modules the hot commands use, so that V8's
  * code cache made afterwards holds their compiled code too, not only the bundle's top level.
  */
 export async function loadHotModules(): Promise<void> {
   await Promise.all([
-    import('./app/state.js'),
-    import('./app/mutate.js'),
-    import('./app/host-facts.js'),
-    import('./cli/operations.js'),
-    import('./core/connect.js'),
-    import('./core/disconnect.js'),
-    import('./core/container-create.js'),
-    import('./core/container-remove.js'),
-    import('./core/network-create.js'),
-    import('./core/network-remove.js'),
-    import('./core/names.js'),
-    import('./format/table.js'),
-    import('./format/filters.js'),
-    import('./format/template-output.js'),
-    import('./format/network-inspect.js'),
-    import('./format/container-inspect.js'),
+    import('../app/state.js'),
+    import('../app/mutate.js'),
+    import('../app/host-facts.js'),
+    import('./operations.js'),
+    import('../core/connect.js'),
+    import('../core/disconnect.js'),
+    import('../core/container-create.js'),
+    import('../core/container-remove.js'),
+    import('../core/network-create.js'),
+    import('../core/network-remove.js'),
+    import('../core/names.js'),
+    import('../format/table.js'),
+    import('../format/filters.js'),
+    import('../format/template-output.js'),
+    import('../format/network-inspect.js'),
+    import('../format/container-inspect.js'),
   ])
 }

@@ -1,5 +1,6 @@
 import type { Decide, MutateOptions, MutationSession } from '../app/mutate.js'
-import type { StoredEvent } from '../events/types.js'
+import type { Actor, StoredEvent } from '../events/types.js'
+import type { Io } from './io.js'
 import type { MutationCommand, MutationInput } from './mutation-commands.js'
 import { withApp } from './state-access.js'
 
@@ -26,11 +27,11 @@ export function isMutationCommand(c: unknown): c is MutationCommandClass {
  * Applies one command line's operations as docker does with several names: each that
  * succeeds prints its output; the failures are reported together (one is rethrown as it is).
  */
-export async function applyLine(session: MutationSession, ops: Operation[], out: (text: string) => void, argv?: string[]): Promise<void> {
+export async function applyLine(session: MutationSession, ops: Operation[], out: (text: string) => void, actor?: Partial<Actor>): Promise<void> {
   const failures: Error[] = []
   for (const op of ops) {
     try {
-      out(op.output(await session.mutate(op.command, op.decide, { ...op.options, argv })))
+      out(op.output(await session.mutate(op.command, op.decide, { ...op.options, actor })))
     } catch (err) {
       failures.push(err as Error)
     }
@@ -40,19 +41,19 @@ export async function applyLine(session: MutationSession, ops: Operation[], out:
 }
 
 /**
- * A mutating command run on its own (from oclif or the fast path): refuses without root, then
- * applies the line's operations in one process, printing each one's output to stdout.
+ * A mutating command run on its own (from oclif, the fast path or the daemon): refuses without
+ * root, then applies the line's operations, printing each one's output to `io`.
  */
-export async function runMutation(name: string, command: MutationCommand, root: string, input: MutationInput): Promise<void> {
+export async function runMutation(name: string, command: MutationCommand, root: string, input: MutationInput, io: Io): Promise<void> {
   await withApp(
     root,
     async (app) => {
       const { hostFacts } = await import('../app/host-facts.js')
       const { MutationSession } = await import('../app/mutate.js')
       const ops = await command.operations(input, hostFacts())
-      const session = new MutationSession(app)
+      const session = new MutationSession(app, { warn: io.err })
       try {
-        await applyLine(session, ops, (text) => process.stdout.write(text))
+        await applyLine(session, ops, io.out, io.actor)
       } finally {
         session.close()
       }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { AppState } from '../app/state.js'
 import { UserError } from '../core/errors.js'
 import type { StateQueries } from '../projections/queries.js'
@@ -21,8 +22,16 @@ export async function openApp(root: string, needsRoot?: string): Promise<AppStat
   }
 }
 
-/** Runs `fn` with the state open, closing it afterwards. */
+/** The state a long-running process (the daemon) keeps open for every command on its root. */
+let resident: AppState | undefined
+
+export function keepOpen(app: AppState | undefined): void {
+  resident = app
+}
+
+/** Runs `fn` with the state open, closing it afterwards (unless it is the resident one). */
 export async function withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T, needsRoot?: string): Promise<T> {
+  if (resident && resident.paths.root === resolve(root)) return fn(resident)
   const app = await openApp(root, needsRoot)
   try {
     return await fn(app)

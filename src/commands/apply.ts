@@ -30,7 +30,7 @@ export default class Apply extends PatchbayCommand {
       try {
         for (const line of lines) {
           try {
-            await applyLine(session, line.ops, (text) => this.out(text), line.argv)
+            await applyLine(session, line.ops, (text) => this.out(text), { argv: line.argv })
           } catch (err) {
             failed.push(`line ${line.number}: ${oneLine(err as Error)}`)
             if (!flags['continue-on-error']) break

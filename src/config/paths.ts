@@ -5,6 +5,11 @@ import { sha256 } from '../events/crypto.js'
 export interface Paths {
   root: string
   db: string
+  /**
+   * Where `patchbay daemon` listens. In the root itself, not the run directory, because the
+   * native client (native/client/patchbay.c) must find it from --root without hashing.
+   */
+  daemonSocket: string
   run: string
   netnsDir: string
   hostsDir: string
@@ -65,6 +70,7 @@ export function pathsFor(root: string): Paths {
   return {
     root: abs,
     db: `${abs}/patchbay.db`,
+    daemonSocket: `${abs}/daemon.sock`,
     get run() {
       return runDirOf(digestOf())
     },

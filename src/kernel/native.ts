@@ -9,6 +9,8 @@ export interface SetnsAddon {
   gettid(): number
   mountBind(source: string, target: string): void
   umountDetach(target: string): void
+  /** SO_PEERCRED of a connected unix socket: who is at the other end, as the kernel saw it. */
+  peerCredentials(fd: number): { pid: number; uid: number; gid: number }
   readonly CLONE_NEWNET: number
 }
 

@@ -1,0 +1,158 @@
+import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { type Server, type Socket, connect, createServer } from 'node:net'
+import { join } from 'node:path'
+import type { AppState } from '../app/state.js'
+import { hotCall } from '../cli/hot-commands.js'
+import type { Io } from '../cli/io.js'
+import { packageRoot } from '../config/package-root.js'
+import { UserError } from '../core/errors.js'
+import { native } from '../kernel/native.js'
+import { MAX_REQUEST, Reply, type Request, decodeRequest, frame } from './protocol.js'
+
+/** Longest path a unix socket address holds (sun_path, NUL included). */
+const SUN_PATH_MAX = 108
+
+const REQUEST_TIMEOUT_MS = 5000
+
+/** What a served client is, as the kernel tells it (SO_PEERCRED, /proc/PID/ns). */
+interface Peer {
+  pid: number
+  uid: number
+}
+
+/** The daemon as it runs: stop() closes the socket and waits for the command being served. */
+export interface Daemon {
+  socket: string
+  stop(): Promise<void>
+}
+
+/** The build id written by scripts/bundle.mjs; the client has the same one compiled in. */
+function buildId(): string {
+  const file = join(packageRoot(), 'dist', 'build-id')
+  if (!existsSync(file)) throw new UserError('patchbay daemon needs a built patchbay (npm run build)')
+  return readFileSync(file, 'utf8').trim()
+}
+
+const nsInode = (pid: number | 'self', ns: 'net' | 'mnt'): number | undefined => {
+  try {
+    return statSync(`/proc/${pid}/ns/${ns}`).ino
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Why this daemon must not serve a request, or undefined if it may. Every doubt means "let
+ * the client run it itself", which gives the same result as if no daemon ran: a daemon from
+ * another build, a client in another network or mount namespace (patchbay acts on the
+ * namespace it is started in), another uid, another root, a command only the full CLI has, or
+ * a test's crash hook (which must kill the command's own process).
+ */
+function refusal(req: Request, peer: Peer, self: { build: string; net?: number; mnt?: number }): string | undefined {
+  if (req.buildId !== self.build) return 'another build'
+  if (peer.uid !== process.getuid?.()) return `uid ${peer.uid}`
+  if (nsInode(peer.pid, 'net') !== self.net || nsInode(peer.pid, 'mnt') !== self.mnt) return 'another namespace'
+  if (req.env.PATCHBAY_TEST_CRASH_AT) return 'crash hook'
+  return undefined
+}
+
+/** Reads one request off a connection: the u32 length, then the payload. */
+function readRequest(sock: Socket): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    let buf = Buffer.alloc(0)
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      const want = buf.length >= 4 ? buf.readUInt32LE(0) : 0
+      if (want > MAX_REQUEST) return finish(undefined)
+      if (buf.length >= 4 && buf.length >= 4 + want) finish(buf.subarray(4, 4 + want))
+    }
+    const finish = (payload: Buffer | undefined) => {
+      clearTimeout(timer)
+      sock.off('data', onData).off('end', ended).off('error', ended)
+      resolve(payload)
+    }
+    const ended = () => finish(undefined)
+    // The client sends its request at once; one that does not is not a patchbay client.
+    const timer = setTimeout(ended, REQUEST_TIMEOUT_MS)
+    sock.on('data', onData).on('end', ended).on('error', ended).on('close', () => clearTimeout(timer))
+  })
+}
+
+/** Whether something already answers on the socket (another daemon for the same root). */
+function answering(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path)
+    probe.on('connect', () => (probe.destroy(), resolve(true))).on('error', () => resolve(false))
+  })
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  // Created owner-only: whoever can connect acts as the daemon's user (its uid is checked too).
+  const umask = process.umask(0o177)
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(path, () => resolve())
+  }).finally(() => process.umask(umask))
+}
+
+/**
+ * Serves the hot commands (src/cli/hot-commands.ts) for one root over its unix socket, with
+ * the state kept open: a command then costs what it does in the kernel and the log, not a
+ * Node start-up. Commands run one at a time, in arrival order; each still takes the host
+ * lock like any other process, so commands run without the daemon interleave safely.
+ */
+export async function serveRoot(app: AppState, log: (line: string) => void): Promise<Daemon> {
+  const socket = app.paths.daemonSocket
+  if (Buffer.byteLength(socket) >= SUN_PATH_MAX) throw new UserError(`cannot serve ${app.paths.root}: socket path ${socket} is longer than ${SUN_PATH_MAX - 1} bytes (use a shorter --root)`)
+  const self = { build: buildId(), net: nsInode('self', 'net'), mnt: nsInode('self', 'mnt'), root: app.paths.root }
+  if (await answering(socket)) throw new UserError(`a patchbay daemon already serves ${app.paths.root} (${socket})`)
+  if (existsSync(socket)) unlinkSync(socket)
+
+  let queue = Promise.resolve()
+  const server = createServer((sock) => {
+    sock.on('error', () => {}) // a client that went away: nothing left to tell it
+    // Read while another command runs; only running waits in the queue.
+    void readRequest(sock).then((payload) => {
+      const req = payload && decodeRequest(payload)
+      if (!req) return void sock.destroy()
+      queue = queue.then(() => serveOne(sock, req, self))
+    })
+  })
+  const serveOne = async (sock: Socket, req: Request, me: typeof self) => {
+    const send = (kind: number, data?: string) => void (sock.writable && sock.write(frame(kind, data)))
+    const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd
+    const peer = fd === undefined ? undefined : native().peerCredentials(fd)
+    const call = peer && !refusal(req, peer, me) ? hotCall(req.argv, req.env, req.cwd) : undefined
+    if (!peer || !call || call.root !== me.root || !chdir(req.cwd)) return void sock.end(frame(Reply.fallback))
+    const io: Io = {
+      out: (text) => send(Reply.stdout, text),
+      err: (text) => send(Reply.stderr, text),
+      actor: { pid: peer.pid, uid: peer.uid, sudoUser: req.env.SUDO_USER || null, argv: req.argv },
+    }
+    send(Reply.accepted)
+    const code = await call.run(io)
+    sock.end(frame(Reply.exit, String(code)))
+  }
+
+  await listen(server, socket)
+  const inode = statSync(socket).ino
+  log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
+  return {
+    socket,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await queue
+      // Only our own socket: a daemon started after us may have replaced it.
+      if (existsSync(socket) && statSync(socket).ino === inode) unlinkSync(socket)
+    },
+  }
+}
+
+/** Requests are served one at a time, so the process's cwd can be the client's for each. */
+function chdir(dir: string): boolean {
+  try {
+    process.chdir(dir)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -54,11 +54,11 @@ const HOT: Record<string, Hot> = {
   rm: mutation('container rm', containerRm),
 }
 
-function match(argv: string[]): [Hot, string[]] | undefined {
-  const two = HOT[`${argv[0]} ${argv[1]}`]
-  if (two && argv.length >= 2) return [two, argv.slice(2)]
-  const one = HOT[argv[0] ?? '']
-  return one ? [one, argv.slice(1)] : undefined
+function match(argv: string[]): [string, Hot, string[]] | undefined {
+  const two = `${argv[0]} ${argv[1]}`
+  if (HOT[two] && argv.length >= 2) return [two, HOT[two], argv.slice(2)]
+  const one = argv[0] ?? ''
+  return HOT[one] ? [one, HOT[one], argv.slice(1)] : undefined
 }
 
 /**
@@ -115,6 +115,8 @@ function parse(specs: FlagSpecs, args: string[]): { values: Record<string, unkno
 
 /** A hot command line, parsed: the state root it acts on, and how to run it. */
 export interface HotCall {
+  /** The command as typed: `network ls`, `run`. */
+  name: string
   /** Absolute, as the command will open it. */
   root: string
   /** Runs the command, printing to `io`; resolves with its exit code. */
@@ -128,13 +130,14 @@ export interface HotCall {
 export function hotCall(argv: string[], env: Record<string, string | undefined>, cwd: string): HotCall | undefined {
   const found = match(argv)
   if (!found || argv.includes('--help') || argv.includes('-h')) return undefined
-  const [command, rest] = found
+  const [name, command, rest] = found
   const parsed = parse({ ...GLOBAL_FLAGS, ...command.flags }, rest)
   if (!parsed) return undefined
   const { values, positionals } = parsed
   if (positionals.length < command.args.min || positionals.length > command.args.max) return undefined
   const root = (values.root as string | undefined) ?? env.PATCHBAY_ROOT ?? DEFAULT_ROOT
   return {
+    name,
     root: resolve(cwd, root),
     run: async (io) => {
       try {

@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core'
 import { PatchbayCommand } from '../cli/base.js'
 
 export default class Daemon extends PatchbayCommand {
@@ -7,7 +8,10 @@ export default class Daemon extends PatchbayCommand {
     'without it, every command runs on its own with the same result. Run it in the namespace patchbay manages, as root (contrib/systemd/patchbay-daemon.service).',
   ].join(' ')
   static needsRoot = true
-  static examples = ['<%= config.bin %> daemon', '<%= config.bin %> daemon --root /var/lib/patchbay']
+  static examples = ['<%= config.bin %> daemon', '<%= config.bin %> daemon --root /var/lib/patchbay -v']
+  static flags = {
+    verbose: Flags.boolean({ char: 'v', description: 'print a line for each command: served (with its exit code) or handed back, and why' }),
+  }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Daemon)
@@ -17,7 +21,7 @@ export default class Daemon extends PatchbayCommand {
     const app = await openApp(flags.root, 'daemon')
     await loadHotModules()
     keepOpen(app)
-    const daemon = await serveRoot(app, (line) => this.out(`${line}\n`))
+    const daemon = await serveRoot(app, { log: (line) => this.out(`${line}\n`), verbose: flags.verbose })
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve).once('SIGINT', resolve)
     })

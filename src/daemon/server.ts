@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { type Server, type Socket, connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import type { AppState } from '../app/state.js'
-import { hotCall } from '../cli/hot-commands.js'
+import { type HotCall, hotCall } from '../cli/hot-commands.js'
 import type { Io } from '../cli/io.js'
 import { packageRoot } from '../config/package-root.js'
 import { UserError } from '../core/errors.js'
@@ -41,19 +41,31 @@ const nsInode = (pid: number | 'self', ns: 'net' | 'mnt'): number | undefined =>
   }
 }
 
+/** What the daemon compares a client with. */
+interface Self {
+  build: string
+  net?: number
+  mnt?: number
+  root: string
+}
+
 /**
- * Why this daemon must not serve a request, or undefined if it may. Every doubt means "let
- * the client run it itself", which gives the same result as if no daemon ran: a daemon from
- * another build, a client in another network or mount namespace (patchbay acts on the
- * namespace it is started in), another uid, another root, a command only the full CLI has, or
- * a test's crash hook (which must kill the command's own process).
+ * The command to run for a request, or why this daemon must not run it. Every doubt means
+ * "let the client run it itself", which gives the same result as if no daemon ran: a client
+ * from another build, in another network or mount namespace (patchbay acts on the namespace
+ * it is started in), with another uid, naming another root, a command only the full CLI has,
+ * or a test's crash hook (which must kill the command's own process).
  */
-function refusal(req: Request, peer: Peer, self: { build: string; net?: number; mnt?: number }): string | undefined {
+function admit(req: Request, peer: Peer, self: Self): HotCall | string {
   if (req.buildId !== self.build) return 'another build'
   if (peer.uid !== process.getuid?.()) return `uid ${peer.uid}`
   if (nsInode(peer.pid, 'net') !== self.net || nsInode(peer.pid, 'mnt') !== self.mnt) return 'another namespace'
-  if (req.env.PATCHBAY_TEST_CRASH_AT) return 'crash hook'
-  return undefined
+  if (req.env.PATCHBAY_TEST_CRASH_AT) return 'crash hook set'
+  const call = hotCall(req.argv, req.env, req.cwd)
+  if (!call) return 'not a command the daemon runs'
+  if (call.root !== self.root) return `root ${call.root}`
+  if (!chdir(req.cwd)) return `cannot enter ${req.cwd}`
+  return call
 }
 
 /** Reads one request off a connection: the u32 length, then the payload. */
@@ -100,10 +112,10 @@ function listen(server: Server, path: string): Promise<void> {
  * Node start-up. Commands run one at a time, in arrival order; each still takes the host
  * lock like any other process, so commands run without the daemon interleave safely.
  */
-export async function serveRoot(app: AppState, log: (line: string) => void): Promise<Daemon> {
+export async function serveRoot(app: AppState, opts: { log: (line: string) => void; verbose?: boolean }): Promise<Daemon> {
   const socket = app.paths.daemonSocket
   if (Buffer.byteLength(socket) >= SUN_PATH_MAX) throw new UserError(`cannot serve ${app.paths.root}: socket path ${socket} is longer than ${SUN_PATH_MAX - 1} bytes (use a shorter --root)`)
-  const self = { build: buildId(), net: nsInode('self', 'net'), mnt: nsInode('self', 'mnt'), root: app.paths.root }
+  const self: Self = { build: buildId(), net: nsInode('self', 'net'), mnt: nsInode('self', 'mnt'), root: app.paths.root }
   if (await answering(socket)) throw new UserError(`a patchbay daemon already serves ${app.paths.root} (${socket})`)
   if (existsSync(socket)) unlinkSync(socket)
 
@@ -117,12 +129,16 @@ export async function serveRoot(app: AppState, log: (line: string) => void): Pro
       queue = queue.then(() => serveOne(sock, req, self))
     })
   })
-  const serveOne = async (sock: Socket, req: Request, me: typeof self) => {
-    const send = (kind: number, data?: string) => void (sock.writable && sock.write(frame(kind, data)))
+  const serveOne = async (sock: Socket, req: Request, me: Self) => {
     const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd
-    const peer = fd === undefined ? undefined : native().peerCredentials(fd)
-    const call = peer && !refusal(req, peer, me) ? hotCall(req.argv, req.env, req.cwd) : undefined
-    if (!peer || !call || call.root !== me.root || !chdir(req.cwd)) return void sock.end(frame(Reply.fallback))
+    if (fd === undefined) return void sock.destroy()
+    const peer = native().peerCredentials(fd)
+    const call = admit(req, peer, me)
+    if (typeof call === 'string') {
+      if (opts.verbose) opts.log(`pid ${peer.pid}: ${commandWords(req.argv)}: not served (${call})`)
+      return void sock.end(frame(Reply.fallback))
+    }
+    const send = (kind: number, data?: string) => void (sock.writable && sock.write(frame(kind, data)))
     const io: Io = {
       out: (text) => send(Reply.stdout, text),
       err: (text) => send(Reply.stderr, text),
@@ -131,11 +147,12 @@ export async function serveRoot(app: AppState, log: (line: string) => void): Pro
     send(Reply.accepted)
     const code = await call.run(io)
     sock.end(frame(Reply.exit, String(code)))
+    if (opts.verbose) opts.log(`pid ${peer.pid}: ${call.name}: exit ${code}`)
   }
 
   await listen(server, socket)
   const inode = statSync(socket).ino
-  log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
+  opts.log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
   return {
     socket,
     stop: async () => {
@@ -145,6 +162,12 @@ export async function serveRoot(app: AppState, log: (line: string) => void): Pro
       if (existsSync(socket) && statSync(socket).ino === inode) unlinkSync(socket)
     },
   }
+}
+
+/** What a command line names, for the log: its words before the first flag, at most two. */
+function commandWords(argv: string[]): string {
+  const flag = argv.findIndex((w) => w.startsWith('-'))
+  return argv.slice(0, Math.min(2, flag === -1 ? argv.length : flag)).join(' ')
 }
 
 /** Requests are served one at a time, so the process's cwd can be the client's for each. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { type AsyncSandbox, REPO, cmd, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
+import { type AsyncSandbox, REPO, cmd, createAsyncSandbox, idMasker, isRoot, parseJsonLines, ping } from './sandbox.js'
 
 /** The command surface beyond the seed walkthrough: flags, filters, formats, prune, aliases, internal networks. */
 describe.skipIf(!isRoot)('commands', () => {
@@ -144,13 +144,7 @@ describe.skipIf(!isRoot)('fast path for changes', () => {
   it('the same commands through bin/patchbay and through oclif alone: same output, errors, exit codes, state and log', { timeout: 120_000 }, async () => {
     const oclif = join(REPO, 'test/e2e/oclif-only.mjs')
     const viaOclif = (argv: string[]) => cmd(['nsenter', `--net=/run/netns/${slow.ns}`, '--', 'node', oclif, ...argv], { env: { PATCHBAY_ROOT: slow.root } })
-    // IDs are random: each side's are replaced by the order they first appear in. (Under
-    // vitest, NODE_ENV=test makes oclif warn about a parse error, naming its pid.)
-    const masker = () => {
-      const seen = new Map<string, string>()
-      return (text: string) => text.replace(/\(node:\d+\)/g, '(node)').replace(/\b[0-9a-f]{12}(?:[0-9a-f]{52})?\b/g, (id) => seen.get(id.slice(0, 12)) ?? seen.set(id.slice(0, 12), `ID${seen.size}`).get(id.slice(0, 12))!)
-    }
-    const [maskFast, maskSlow] = [masker(), masker()]
+    const [maskFast, maskSlow] = [idMasker(), idMasker()]
     const cases = [
       ['network', 'create', '--subnet', '10.7.0.0/24', '-o', 'com.docker.network.bridge.name=pbf0', '--label', 'a=b', 'm1'],
       ['network', 'create', 'm1'],

@@ -320,6 +320,17 @@ export function startCli(sb: SandboxBase, args: string[], opts: RunOptions = {})
 }
 
 /**
+ * Masks random IDs (12 or 64 hex digits) by the order they first appear in, so that two
+ * sandboxes' outputs compare equal; one masker per sandbox. (Under vitest, NODE_ENV=test makes
+ * oclif warn about a parse error, naming its pid.)
+ */
+export function idMasker(): (text: string) => string {
+  const seen = new Map<string, string>()
+  const mask = (id: string) => seen.get(id.slice(0, 12)) ?? seen.set(id.slice(0, 12), `ID${seen.size}`).get(id.slice(0, 12))!
+  return (text) => text.replace(/\(node:\d+\)/g, '(node)').replace(/\b[0-9a-f]{12}(?:[0-9a-f]{52})?\b/g, mask)
+}
+
+/**
  * `ping -c 1 -W 1 TARGET` from inside CONTAINER (through `patchbay exec`).
  * When a reply is expected, a couple of retries absorb the first ARP round trip.
  */

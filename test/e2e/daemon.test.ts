@@ -1,0 +1,205 @@
+/**
+ * `patchbay daemon`: while it runs, bin/patchbay hands the hot commands to it; everything a
+ * user sees (output, errors, exit codes, the kernel, the log and who it names) must be what
+ * the same commands give without it, and anything the daemon must not serve (another
+ * namespace, another uid, a command only the full CLI has) runs on its own as before.
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AsyncSandbox,
+  BIN,
+  NOT_ROOT_MESSAGE,
+  REPO,
+  cmd,
+  createAsyncSandbox,
+  hostCmd,
+  idMasker,
+  isRoot,
+  parseJsonLines,
+  ping,
+  randomHex,
+  startCli,
+} from './sandbox.js'
+import { encodeRequest } from '../../src/daemon/protocol.js'
+
+/** Sends raw bytes to the daemon's socket; resolves with everything it answered before closing. */
+function rawExchange(socket: string, bytes: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const sock = connect(socket, () => sock.write(bytes))
+    sock.on('data', (d) => chunks.push(d)).on('close', () => resolve(Buffer.concat(chunks))).on('error', reject)
+  })
+}
+
+/** The daemon's stdout so far, and a way to wait for a line of it. */
+interface Running {
+  child: ChildProcessWithoutNullStreams
+  log(): string
+  waitFor(pattern: RegExp): Promise<void>
+}
+
+function startDaemon(sb: AsyncSandbox, args: string[] = ['-v']): Running {
+  const child = startCli(sb, ['daemon', ...args])
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const waitFor = async (pattern: RegExp) => {
+    for (let i = 0; i < 300 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(out).toMatch(pattern)
+  }
+  return { child, log: () => out, waitFor }
+}
+
+const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+
+describe.skipIf(!isRoot)(`patchbay daemon ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
+  let served: AsyncSandbox
+  let alone: AsyncSandbox
+  let daemon: Running
+  beforeAll(async () => {
+    served = createAsyncSandbox('daemon')
+    alone = createAsyncSandbox('nodaemon')
+    daemon = startDaemon(served)
+    await daemon.waitFor(/^patchbay daemon: serving .* \(pid \d+\)\n/)
+  })
+  afterAll(() => {
+    served?.cleanup()
+    alone?.cleanup()
+  })
+
+  it('the same commands with and without the daemon: same output, errors, exit codes, state and log; the hot ones served by it', { timeout: 120_000 }, async () => {
+    const [maskServed, maskAlone] = [idMasker(), idMasker()]
+    const cases = [
+      ['network', 'create', '--subnet', '10.7.0.0/24', '--label', 'a=b', 'm1'],
+      ['network', 'create', 'm1'],
+      ['network', 'create', '-d', 'overlay9', 'm2'],
+      ['run', '--name', 'a1', '--net', 'm1', '--alias', 'x'],
+      ['run', '--name', 'a2', '--net=m1', '--ip', '10.7.0.50'],
+      ['run', '--name', 'a3', '--pid', 'abc'],
+      ['container', 'run', '--name', 'a3', '--network', 'none'],
+      ['run', '--name', 'a4'],
+      ['network', 'connect', '--alias', 'db', 'm1', 'a4'],
+      ['network', 'connect', 'm1', 'a3'],
+      ['network', 'ls'],
+      ['network', 'ls', '--filter', 'name=m', '--format', '{{.Name}} {{.Driver}}'],
+      ['network', 'inspect', '-f', '{{.Name}} {{json .IPAM}} {{len .Containers}}', 'm1'],
+      ['inspect', '-f', '{{.NetworkSettings.Networks.m1.IPAddress}} {{.NetworkSettings.Networks.m1.MacAddress}}', 'a1', 'a2', 'a4'],
+      ['inspect', '--format', '{{json .NetworkSettings.Networks.m1.Aliases}}', 'a4'],
+      ['inspect', 'nobody'],
+      ['container', 'ls'],
+      ['network', 'inspect', 'm1', '--at', 'seq:3'],
+      ['network', 'disconnect', 'none', 'a3'],
+      ['network', 'disconnect', 'm1', 'a4'],
+      ['rm', 'a1', 'nobody'],
+      ['network', 'rm', 'm1', 'ghost'],
+      ['network', 'frob'],
+      ['network', 'ls', '--help'],
+      ['events', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'],
+    ]
+    for (const argv of cases) {
+      const a = await served.run(argv)
+      const b = await alone.run(argv)
+      expect({ argv, code: a.code, stdout: maskServed(a.stdout), stderr: maskServed(a.stderr) }).toEqual({ argv, code: b.code, stdout: maskAlone(b.stdout), stderr: maskAlone(b.stderr) })
+    }
+    const log = daemon.log()
+    // Served: every hot command, its exit code included; handed back: the rest.
+    expect(log).toMatch(/: network create: exit 0\n/)
+    expect(log).toMatch(/: network create: exit 1\n/)
+    expect(log).toMatch(/: run: exit 0\n/)
+    expect(log).toMatch(/: run: not served \(not a command the daemon runs\)\n/) // --pid abc: oclif's error
+    expect(log).toMatch(/: network connect: exit 0\n/)
+    expect(log).toMatch(/: inspect: exit 1\n/)
+    expect(log).toMatch(/: network frob: not served \(not a command the daemon runs\)\n/)
+    expect(log).toMatch(/: network ls: not served \(not a command the daemon runs\)\n/) // --help
+    expect(log).toMatch(/: events: not served \(not a command the daemon runs\)\n/)
+    expect(await served.ok(['audit', 'verify'])).toMatch(/^ok: /)
+    // Made through the daemon, the containers work: a2 reaches a4 by its alias on m1.
+    await served.ok(['network', 'connect', '--alias', 'db', 'm1', 'a4'])
+    expect((await ping(served, 'a2', 'db', true)).stdout).toMatch(/10\.7\.0\.\d+/)
+  })
+
+  it('records the client as the actor: its pid (from the kernel), uid, sudo user and command line', async () => {
+    const argv = ['run', '--name', 'who', '--net', 'none']
+    const child = startCli(served, argv, { env: { SUDO_USER: 'alice' } })
+    expect(await exited(child)).toBe(0)
+    const [created] = parseJsonLines(await served.ok(['events', '--format', 'json', '-f', 'container=who']))
+    expect(created!.actor).toEqual({ uid: 0, user: 'root', sudoUser: 'alice', pid: child.pid, argv })
+    expect(daemon.log()).toContain(`pid ${child.pid}: run: exit 0\n`)
+  })
+
+  it('30 clients at once, half through the daemon and half on their own: no address twice, the log verifies', { timeout: 120_000 }, async () => {
+    await served.ok(['network', 'create', '--subnet', '10.8.0.0/24', 'busy'])
+    const node = join(REPO, 'bin', 'patchbay.cjs')
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => {
+        const argv = ['run', '--name', `b${i}`, '--net', 'busy']
+        return i % 2 ? served.run(argv) : cmd(['nsenter', `--net=/run/netns/${served.ns}`, '--', 'node', node, ...argv], { env: { PATCHBAY_ROOT: served.root } })
+      }),
+    )
+    expect(results.map((r) => r.stderr).filter(Boolean)).toEqual([])
+    const [net] = JSON.parse(await served.ok(['network', 'inspect', 'busy']))
+    const ips = (Object.values(net.Containers) as { IPv4Address: string }[]).map((e) => e.IPv4Address)
+    expect(ips).toHaveLength(30)
+    expect(new Set(ips).size).toBe(30)
+    expect(await served.ok(['audit', 'verify'])).toMatch(/^ok: /)
+    await ping(served, 'b0', 'b29', true)
+  })
+
+  it('a client in another network namespace is not served: its command acts where it runs, as without a daemon', async () => {
+    const other = `pbt-dmother-${randomHex(4)}`
+    expect(hostCmd(['ip', 'netns', 'add', other]).code).toBe(0)
+    try {
+      const inOther = (args: string[]) => cmd(['nsenter', `--net=/run/netns/${other}`, '--', BIN, ...args], { env: { PATCHBAY_ROOT: served.root } })
+      const r = await inOther(['network', 'create', '-o', 'com.docker.network.bridge.name=pbother0', 'elsewhere'])
+      expect(r.stderr).toBe('')
+      expect(daemon.log()).toMatch(/: network create: not served \(another namespace\)\n/)
+      expect(hostCmd(['ip', '-n', other, 'link', 'show', 'pbother0']).code).toBe(0)
+      expect((await served.sh('ip link show pbother0')).code).not.toBe(0)
+      expect((await inOther(['network', 'rm', 'elsewhere'])).stdout).toBe('elsewhere\n')
+    } finally {
+      hostCmd(['ip', 'netns', 'del', other])
+    }
+  })
+
+  it('a client of another build is handed back; a request that is not one is dropped and the daemon goes on', async () => {
+    const socket = join(served.root, 'daemon.sock')
+    const reply = await rawExchange(socket, encodeRequest({ buildId: 'older', cwd: '/', env: {}, argv: ['network', 'ls'] }))
+    expect([...reply]).toEqual([0x46, 0, 0, 0, 0]) // FALLBACK, no data
+    expect(daemon.log()).toMatch(/: network ls: not served \(another build\)\n/)
+    expect((await rawExchange(socket, Buffer.from('\x05\0\0\0hello'))).length).toBe(0)
+    expect(await served.ok(['network', 'ls', '--format', '{{.Name}}'])).toMatch(/^bridge\n/)
+  })
+
+  it('another uid is not served: it gets the usual refusal from the CLI itself', async () => {
+    expect(await served.fail(['run', '--name', 'nobody1'], { asUid: 65534 })).toMatch(/^Error: patchbay container create needs root .*\n$/)
+  })
+
+  it('a second daemon on the same root is refused; a stopped one removes its socket; a killed one leaves a socket that commands survive', { timeout: 60_000 }, async () => {
+    const second = startDaemon(served)
+    expect(await exited(second.child)).toBe(1)
+    expect(second.log()).toBe(`Error: a patchbay daemon already serves ${served.root} (${served.root}/daemon.sock)\n`)
+
+    daemon.child.kill('SIGTERM')
+    expect(await exited(daemon.child)).toBe(0)
+    expect(daemon.log()).toMatch(/patchbay daemon: stopped\n$/)
+    expect(existsSync(join(served.root, 'daemon.sock'))).toBe(false)
+    expect(await served.ok(['network', 'ls', '-q'])).toMatch(/^([0-9a-f]{12}\n){5}$/)
+
+    const killed = startDaemon(served)
+    await killed.waitFor(/serving/)
+    killed.child.kill('SIGKILL')
+    await exited(killed.child)
+    expect(existsSync(join(served.root, 'daemon.sock'))).toBe(true)
+    expect(await served.ok(['run', '--name', 'after', '--net', 'busy'])).toMatch(/^[0-9a-f]{64}\n$/)
+    // A new daemon takes over the stale socket.
+    daemon = startDaemon(served)
+    await daemon.waitFor(/serving/)
+    expect(await served.ok(['inspect', '-f', '{{.Name}}', 'after'])).toBe('/after\n')
+    expect(daemon.log()).toMatch(/: inspect: exit 0\n/)
+  })
+})

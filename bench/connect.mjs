@@ -4,8 +4,11 @@
 // 10.88.0.0/24 with one container on it, plus the namespaces to connect, made beforehand and
 // not timed): patchbay's `network connect NET C` / `network disconnect NET C`, netavark's
 // `setup` / `teardown` (podman's path) and the CNI bridge plugin's ADD / DEL (with host-local
-// IPAM). Each round connects one more container on each, interleaved; then the disconnects.
-// Every container gets the same address on every side (.3, .4, … in order).
+// IPAM), and patchbay again in a fourth sandbox whose commands a `patchbay daemon` answers
+// (started beforehand, as the service would be). Each round connects one more container on
+// each, interleaved; then the disconnects. Every container gets the same address on every
+// side (.3, .4, … in order). Targets are judged with the daemon running; on their own, each
+// call pays a Node start-up (the `node -e 0` row).
 // Usage: sudo node bench/connect.mjs [--rounds 20] [--quick|--smoke] [--json FILE]
 import { benchOptions, bridgeNet, cniBridge, ensurePeers, interleave, netavark, netnsPath, report, row, sandbox, timed } from './lib.mjs'
 
@@ -14,16 +17,20 @@ await ensurePeers()
 const n = size.rounds
 const net = bridgeNet('benchnet', 'pbbench0', '10.88.0')
 const pbs = sandbox('conn-pb')
+const pbd = sandbox('conn-pbd')
 const nvs = sandbox('conn-nv')
 const cns = sandbox('conn-cni')
 try {
   // patchbay: the bridge made warm by a first container; the others exist on no network.
-  await pbs.ok('network', 'create', '--subnet', net.subnet, '--gateway', net.gateway, 'benchnet')
-  await pbs.ok('run', '--name', 'warm', '--net', 'benchnet')
-  for (let i = 1; i <= n; i++) {
-    await pbs.ok('run', '--name', `c${i}`, '--net', 'none')
-    await pbs.ok('network', 'disconnect', 'none', `c${i}`)
+  for (const sb of [pbs, pbd]) {
+    await sb.ok('network', 'create', '--subnet', net.subnet, '--gateway', net.gateway, 'benchnet')
+    await sb.ok('run', '--name', 'warm', '--net', 'benchnet')
+    for (let i = 1; i <= n; i++) {
+      await sb.ok('run', '--name', `c${i}`, '--net', 'none')
+      await sb.ok('network', 'disconnect', 'none', `c${i}`)
+    }
   }
+  await pbd.daemon()
   const names = Array.from({ length: n + 1 }, (_, i) => `c${i}`)
   const nv = nvs.netns(names).map(netnsPath)
   const cn = cns.netns(names).map(netnsPath)
@@ -35,27 +42,33 @@ try {
   const up = await interleave(n, {
     node: () => timed(pbs.inNs(['node', '-e', '0'])),
     patchbay: (i) => timed(pbs.pb('network', 'connect', 'benchnet', `c${i + 1}`), { env: pbs.env }),
+    daemon: (i) => timed(pbd.pb('network', 'connect', 'benchnet', `c${i + 1}`), { env: pbd.env }),
     netavark: (i) => timed(...nva.setup(nv[i + 1], i + 1)),
     cni: (i) => timed(...cni.add(cn[i + 1], i + 1)),
   })
-  const ip = (await pbs.ok('inspect', '--format', '{{.NetworkSettings.Networks.benchnet.IPAddress}}', `c${n}`)).trim()
-  if (ip !== net.ip(n)) throw new Error(`patchbay gave c${n} ${ip}, the peers ${net.ip(n)}: not the same topology`)
+  for (const sb of [pbs, pbd]) {
+    const ip = (await sb.ok('inspect', '--format', '{{.NetworkSettings.Networks.benchnet.IPAddress}}', `c${n}`)).trim()
+    if (ip !== net.ip(n)) throw new Error(`patchbay gave c${n} ${ip}, the peers ${net.ip(n)}: not the same topology`)
+  }
   const down = await interleave(n, {
     patchbay: (i) => timed(pbs.pb('network', 'disconnect', 'benchnet', `c${i + 1}`), { env: pbs.env }),
+    daemon: (i) => timed(pbd.pb('network', 'disconnect', 'benchnet', `c${i + 1}`), { env: pbd.env }),
     netavark: (i) => timed(...nva.teardown(nv[i + 1], i + 1)),
     cni: (i) => timed(...cni.del(cn[i + 1], i + 1)),
   })
   report(
     [
-      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'netavark setup', ms: up.netavark }, { max: 0.8 }),
-      row('2', { label: 'network disconnect', ms: down.patchbay }, { label: 'netavark teardown', ms: down.netavark }, { max: 1.0 }),
-      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'CNI bridge ADD', ms: up.cni }),
-      row('2', { label: 'network disconnect', ms: down.patchbay }, { label: 'CNI bridge DEL', ms: down.cni }),
-      row('2', { label: 'network connect (warm bridge)', ms: up.patchbay }, { label: 'node -e 0', ms: up.node }),
+      row('2', { label: 'network connect (warm bridge), daemon running', ms: up.daemon }, { label: 'netavark setup', ms: up.netavark }, { max: 0.8 }),
+      row('2', { label: 'network disconnect, daemon running', ms: down.daemon }, { label: 'netavark teardown', ms: down.netavark }, { max: 1.0 }),
+      row('2', { label: 'network connect (warm bridge), daemon running', ms: up.daemon }, { label: 'CNI bridge ADD', ms: up.cni }),
+      row('2', { label: 'network disconnect, daemon running', ms: down.daemon }, { label: 'CNI bridge DEL', ms: down.cni }),
+      row('2', { label: 'network connect (warm bridge), on its own', ms: up.patchbay }, { label: 'netavark setup', ms: up.netavark }),
+      row('2', { label: 'network disconnect, on its own', ms: down.patchbay }, { label: 'netavark teardown', ms: down.netavark }),
+      row('2', { label: 'network connect (warm bridge), on its own', ms: up.patchbay }, { label: 'node -e 0', ms: up.node }),
     ],
     values,
     `figure 2: one connect / disconnect on a warm bridge; medians of ${n} interleaved rounds, each through nsenter --net`,
   )
 } finally {
-  for (const sb of [pbs, nvs, cns]) sb.cleanup()
+  for (const sb of [pbs, pbd, nvs, cns]) sb.cleanup()
 }

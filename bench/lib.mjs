@@ -136,6 +136,7 @@ export function sandbox(label, { root } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'pbbench-'))
   const state = root ?? join(scratch, 'root')
   const extra = []
+  const daemons = []
   // A root given by the caller may be in use elsewhere: its run directory is left alone
   // unless this sandbox made it.
   const ownRun = !existsSync(runDirFor(state))
@@ -148,6 +149,7 @@ export function sandbox(label, { root } = {}) {
   // Deleting the sandbox namespace takes its bridges, veths and firewall rules with it;
   // patchbay's container namespaces are mounts in the run directory.
   const wipe = () => {
+    for (const d of daemons.splice(0)) d.kill('SIGKILL')
     const run = runDirFor(state)
     if (ownRun) {
       if (existsSync(`${run}/netns`)) detachMounts(readdirSync(`${run}/netns`).map((f) => `${run}/netns/${f}`))
@@ -174,6 +176,22 @@ export function sandbox(label, { root } = {}) {
       extra.push(...full)
       if (create) addNetns(full)
       return full
+    },
+    /**
+     * Starts `patchbay daemon` for this sandbox's root, as a host running the service has it
+     * (stopped with the sandbox); resolves once it serves, so starting it is never timed.
+     */
+    async daemon() {
+      const [cmd, ...args] = inNs([BIN, 'daemon'])
+      const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+      daemons.push(child)
+      let out = ''
+      child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
+      for (let i = 0; i < 200 && !/serving/.test(out); i++) {
+        if (child.exitCode !== null) throw new Error(`patchbay daemon exited ${child.exitCode}: ${out}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      if (!/serving/.test(out)) throw new Error('patchbay daemon did not start within 10 s')
     },
     /** What a reboot does: every namespace and the run directory are gone; the root stays. */
     reboot() {

@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sys/syscall.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <node_api.h>
 #include <uv.h>
@@ -115,6 +119,104 @@ static napi_value js_peer_credentials(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * Deleting a link waits in the kernel for an RCU grace period (10-30 ms for a veth pair), inside
+ * the netlink request itself. Done on a libuv worker thread, the caller goes on meanwhile (a
+ * disconnect writes its log entry and hosts files) and awaits the outcome before it commits.
+ * The socket is opened by the calling thread, so the link is looked up in the namespace that
+ * thread is in when it asks, not in whatever namespace a worker thread happens to be in.
+ */
+struct delete_link {
+  napi_async_work work;
+  napi_deferred deferred;
+  int fd;
+  char name[IFNAMSIZ];
+  int err; /* 0, or the errno the kernel answered */
+};
+
+static void delete_link_execute(napi_env env, void *data) {
+  (void)env;
+  struct delete_link *d = data;
+  struct {
+    struct nlmsghdr nh;
+    struct ifinfomsg ifi;
+    char attrs[RTA_SPACE(IFNAMSIZ)];
+  } req;
+  memset(&req, 0, sizeof req);
+  struct rtattr *name = (struct rtattr *)req.attrs;
+  name->rta_type = IFLA_IFNAME;
+  name->rta_len = RTA_LENGTH(strlen(d->name) + 1);
+  memcpy(RTA_DATA(name), d->name, strlen(d->name) + 1);
+  req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.ifi) + RTA_ALIGN(name->rta_len);
+  req.nh.nlmsg_type = RTM_DELLINK;
+  req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+  req.nh.nlmsg_seq = 1;
+  req.ifi.ifi_family = AF_UNSPEC;
+  if (send(d->fd, &req, req.nh.nlmsg_len, 0) < 0) {
+    d->err = errno;
+    return;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = recv(d->fd, buf, sizeof buf, 0)) < 0 && errno == EINTR) continue;
+  if (n < 0) {
+    d->err = errno;
+    return;
+  }
+  struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+  if (!NLMSG_OK(nh, (size_t)n) || nh->nlmsg_type != NLMSG_ERROR) {
+    d->err = EPROTO;
+    return;
+  }
+  d->err = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+}
+
+static void delete_link_complete(napi_env env, napi_status status, void *data) {
+  struct delete_link *d = data;
+  napi_value result;
+  close(d->fd);
+  if (status != napi_ok) d->err = ECANCELED;
+  if (d->err == 0 || d->err == ENODEV) {
+    napi_get_boolean(env, d->err == 0, &result);
+    napi_resolve_deferred(env, d->deferred, result);
+  } else {
+    napi_value code, msg;
+    char text[256];
+    snprintf(text, sizeof text, "delete link %s: %s", d->name, strerror(d->err));
+    napi_create_string_utf8(env, uv_err_name(-d->err), NAPI_AUTO_LENGTH, &code);
+    napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, code, msg, &result);
+    napi_reject_deferred(env, d->deferred, result);
+  }
+  napi_delete_async_work(env, d->work);
+  free(d);
+}
+
+/* deleteLinkInBackground(name): a promise of true (deleted) or false (there was no such link). */
+static napi_value js_delete_link_in_background(napi_env env, napi_callback_info info) {
+  napi_value argv[1], promise, resource;
+  char name[PATH_BUF];
+  if (!get_args(env, info, 1, argv) || !arg_path(env, argv[0], name)) return NULL;
+  if (strlen(name) >= IFNAMSIZ) {
+    napi_throw_range_error(env, NULL, "interface name too long");
+    return NULL;
+  }
+  struct delete_link *d = calloc(1, sizeof *d);
+  if (!d) return throw_errno(env, "deleteLinkInBackground", ENOMEM);
+  d->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (d->fd < 0) {
+    int err = errno;
+    free(d);
+    return throw_errno(env, "socket(AF_NETLINK)", err);
+  }
+  strcpy(d->name, name);
+  napi_create_promise(env, &d->deferred, &promise);
+  napi_create_string_utf8(env, "patchbay:deleteLink", NAPI_AUTO_LENGTH, &resource);
+  napi_create_async_work(env, NULL, resource, delete_link_execute, delete_link_complete, d, &d->work);
+  napi_queue_async_work(env, d->work);
+  return promise;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value clone_newnet;
   napi_create_int32(env, CLONE_NEWNET, &clone_newnet);
@@ -125,6 +227,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"mountBind", NULL, js_mount_bind, NULL, NULL, NULL, napi_enumerable, NULL},
     {"umountDetach", NULL, js_umount_detach, NULL, NULL, NULL, napi_enumerable, NULL},
     {"peerCredentials", NULL, js_peer_credentials, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"deleteLinkInBackground", NULL, js_delete_link_in_background, NULL, NULL, NULL, napi_enumerable, NULL},
     {"CLONE_NEWNET", NULL, NULL, NULL, NULL, clone_newnet, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -70,14 +70,16 @@ export class MutationSession {
       throw err
     }
     try {
-      for (const e of events) {
+      // With --force a kernel step that fails is reported and the change still made.
+      const step = async (run: () => Promise<unknown>) => {
         try {
-          await applyEvent(e, kernel, undo)
+          await run()
         } catch (err) {
           if (!opts.force) throw err
           this.warn(`Warning: ${(err as Error).message} (ignored: --force)\n`)
         }
       }
+      for (const e of events) await step(() => applyEvent(e, kernel, undo))
       const stored = app.append(events, opts.actor)
       if (kernel.firewallDirty) {
         undo.push(() => syncFirewall(app.state, app.paths))
@@ -92,6 +94,7 @@ export class MutationSession {
         undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
         syncHostsFiles(app.state, app.paths, rewrite, hostsAppends(app.state, stored))
       }
+      await step(() => kernel.settle())
       crashPoint()
       app.db.exec('COMMIT')
       if (this.opts.deferHostsFiles) {
@@ -101,6 +104,7 @@ export class MutationSession {
       kernel.closeNamespaces()
       return stored
     } catch (err) {
+      await kernel.settle().catch(() => {}) // the undo must not race a deletion still running
       // Roll the tables back first: compensations that re-render from them see the old state.
       if (app.db.inTransaction) app.db.exec('ROLLBACK')
       const leftovers = await undo.unwind()

@@ -146,8 +146,9 @@ export async function serveRoot(app: AppState, opts: { log: (line: string) => vo
     }
     send(Reply.accepted)
     const code = await call.run(io)
-    sock.end(frame(Reply.exit, String(code)))
+    // Logged before the client is told, so the line is there by the time the client exits.
     if (opts.verbose) opts.log(`pid ${peer.pid}: ${call.name}: exit ${code}`)
+    sock.end(frame(Reply.exit, String(code)))
   }
 
   await listen(server, socket)

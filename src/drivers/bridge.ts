@@ -77,7 +77,8 @@ export const bridgeDriver: NetworkDriver = {
       await inside.setDefaultRoute(p.defaultRouteMovesTo.gateway, p.defaultRouteMovesTo.ifname)
       if (p.hadDefaultRoute && p.gateway) undo.push(() => inside.setDefaultRoute(p.gateway!, p.ifname!))
     }
-    // Deleting the host end takes the container end with it.
-    await k.host().deleteLink(p.hostIfname!)
+    // Deleting the host end takes the container end with it. Nothing later in the mutation
+    // needs it gone, so the kernel's grace period overlaps the log and hosts-file work.
+    k.deleteHostLinkSoon(p.hostIfname!)
   },
 }

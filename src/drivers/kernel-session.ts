@@ -1,4 +1,4 @@
-import { Rtnl } from '../kernel/netlink.js'
+import { Rtnl, deleteHostLinkInBackground } from '../kernel/netlink.js'
 
 /** Compensating actions, run newest first when a later step of the same mutation fails. */
 export class UndoStack {
@@ -42,6 +42,9 @@ export class KernelSession {
    */
   readonly bridges = new Map<string, number>()
 
+  /** Kernel changes still running on worker threads; settle() waits for them. */
+  private readonly background: Promise<unknown>[] = []
+
   /** linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup). */
   constructor(readonly linkGroup: number) {}
 
@@ -65,6 +68,23 @@ export class KernelSession {
     if (this.loopbackUp.has(path)) return
     await this.inNetns(path).setLinkUp('lo')
     this.loopbackUp.add(path)
+  }
+
+  /**
+   * Deletes a host link (and, for a veth, its peer) while the mutation goes on; the mutation
+   * awaits settle() before it commits, so the log still follows the kernel.
+   */
+  deleteHostLinkSoon(name: string): void {
+    const done = deleteHostLinkInBackground(name)
+    done.catch(() => {}) // reported by settle()
+    this.background.push(done)
+  }
+
+  /** Waits for the background changes; throws the first failure, after all have ended. */
+  async settle(): Promise<void> {
+    const results = await Promise.allSettled(this.background.splice(0))
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
   }
 
   /** Forget (and close) the socket of a namespace that is going away. */

@@ -11,6 +11,8 @@ export interface SetnsAddon {
   umountDetach(target: string): void
   /** SO_PEERCRED of a connected unix socket: who is at the other end, as the kernel saw it. */
   peerCredentials(fd: number): { pid: number; uid: number; gid: number }
+  /** RTM_DELLINK on a worker thread, in the caller's namespace: true once deleted, false if there was no such link. */
+  deleteLinkInBackground(name: string): Promise<boolean>
   readonly CLONE_NEWNET: number
 }
 

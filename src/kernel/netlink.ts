@@ -12,6 +12,7 @@ import { AttrStream, type StreamData } from 'netlink/dist/structs.js'
 import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
+import { native } from './native.js'
 import { withNetns } from './netns.js'
 
 
@@ -84,6 +85,20 @@ function formatMac(buf: Buffer | undefined): string {
  * One rtnetlink socket, bound to one network namespace for its whole life. Every method maps
  * kernel rejections to KernelError with a message saying what was being done.
  */
+/**
+ * Deletes a link of the namespace patchbay runs in without blocking this thread: the kernel
+ * waits for an RCU grace period (10-30 ms for a veth pair) inside the request, and the caller
+ * can do its other work meanwhile. Resolves false when there was no such link.
+ */
+export function deleteHostLinkInBackground(name: string): Promise<boolean> {
+  crashPoint()
+  return native()
+    .deleteLinkInBackground(name)
+    .catch((err: unknown) => {
+      throw mapNetlinkError(err, `delete link ${name}`)
+    })
+}
+
 export class Rtnl {
   private constructor(private readonly sock: RtNetlinkSocket) {}
 

@@ -6,6 +6,7 @@ export default class Daemon extends PatchbayCommand {
     'Serve network and container commands for this root from one resident process, until stopped (SIGTERM or Ctrl-C).',
     'While it runs, `ls`, `inspect`, `create`, `connect`, `disconnect`, `run` and `rm` are answered by it and take milliseconds instead of a Node start-up each;',
     'without it, every command runs on its own with the same result. Run it in the namespace patchbay manages, as root (contrib/systemd/patchbay-daemon.service).',
+    'It exits with code 75 once patchbay is rebuilt or upgraded, so that a service manager starts the new build.',
   ].join(' ')
   static needsRoot = true
   static examples = ['<%= config.bin %> daemon', '<%= config.bin %> daemon --root /var/lib/patchbay -v']
@@ -21,13 +22,25 @@ export default class Daemon extends PatchbayCommand {
     const app = await openApp(flags.root, 'daemon')
     await loadHotModules()
     keepOpen(app)
-    const daemon = await serveRoot(app, { log: (line) => this.out(`${line}\n`), verbose: flags.verbose })
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve).once('SIGINT', resolve)
+    let replaced: string | undefined
+    let stop = () => {}
+    const stopped = new Promise<void>((resolve) => (stop = resolve))
+    process.once('SIGTERM', () => stop()).once('SIGINT', () => stop())
+    const daemon = await serveRoot(app, {
+      log: (line) => this.out(`${line}\n`),
+      verbose: flags.verbose,
+      onReplaced: (installed) => {
+        replaced = installed
+        stop()
+      },
     })
+    await stopped
     await daemon.stop()
     keepOpen(undefined)
     app.close()
-    this.out('patchbay daemon: stopped\n')
+    if (replaced === undefined) return this.out('patchbay daemon: stopped\n')
+    // Exit 75 (EX_TEMPFAIL): a service manager restarts it, with the new code.
+    this.out(`patchbay daemon: stopped: patchbay was rebuilt or upgraded since it started (build ${replaced} is installed); start it again to serve with that build\n`)
+    process.exitCode = 75
   }
 }

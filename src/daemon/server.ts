@@ -112,7 +112,15 @@ function listen(server: Server, path: string): Promise<void> {
  * Node start-up. Commands run one at a time, in arrival order; each still takes the host
  * lock like any other process, so commands run without the daemon interleave safely.
  */
-export async function serveRoot(app: AppState, opts: { log: (line: string) => void; verbose?: boolean }): Promise<Daemon> {
+export async function serveRoot(
+  app: AppState,
+  opts: {
+    log: (line: string) => void
+    verbose?: boolean
+    /** A client of the build now installed was declined: this daemon runs replaced code. */
+    onReplaced?: (installed: string) => void
+  },
+): Promise<Daemon> {
   const socket = app.paths.daemonSocket
   if (Buffer.byteLength(socket) >= SUN_PATH_MAX) throw new UserError(`cannot serve ${app.paths.root}: socket path ${socket} is longer than ${SUN_PATH_MAX - 1} bytes (use a shorter --root)`)
   const self: Self = { build: buildId(), net: nsInode('self', 'net'), mnt: nsInode('self', 'mnt'), root: app.paths.root }
@@ -136,7 +144,9 @@ export async function serveRoot(app: AppState, opts: { log: (line: string) => vo
     const call = admit(req, peer, me)
     if (typeof call === 'string') {
       if (opts.verbose) opts.log(`pid ${peer.pid}: ${commandWords(req.argv)}: not served (${call})`)
-      return void sock.end(frame(Reply.fallback))
+      sock.end(frame(Reply.fallback))
+      if (req.buildId !== me.build && req.buildId === buildId()) opts.onReplaced?.(req.buildId)
+      return
     }
     const send = (kind: number, data?: string) => void (sock.writable && sock.write(frame(kind, data)))
     const io: Io = {

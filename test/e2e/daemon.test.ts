@@ -5,7 +5,7 @@
  * namespace, another uid, a command only the full CLI has) runs on its own as before.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -201,5 +201,25 @@ describe.skipIf(!isRoot)(`patchbay daemon ${isRoot ? '' : `— skipped: ${NOT_RO
     await daemon.waitFor(/serving/)
     expect(await served.ok(['inspect', '-f', '{{.Name}}', 'after'])).toBe('/after\n')
     expect(daemon.log()).toMatch(/: inspect: exit 0\n/)
+  })
+
+  it('a daemon whose build was replaced hands the command back, then exits 75 so that the new build can serve', async () => {
+    daemon.child.kill('SIGTERM')
+    await exited(daemon.child)
+    // Only daemons read dist/build-id, when they start; this one starts as an older build.
+    const file = join(REPO, 'dist', 'build-id')
+    const installed = readFileSync(file, 'utf8')
+    writeFileSync(file, 'oldbuild\n')
+    let old: Running
+    try {
+      old = startDaemon(served)
+      await old.waitFor(/serving/)
+    } finally {
+      writeFileSync(file, installed)
+    }
+    expect(await served.ok(['network', 'ls', '--format', '{{.Name}}'])).toMatch(/^bridge\n/)
+    expect(await exited(old.child)).toBe(75)
+    expect(old.log()).toMatch(/: network ls: not served \(another build\)\npatchbay daemon: stopped: patchbay was rebuilt or upgraded since it started \(build [0-9a-f]{16} is installed\); start it again/)
+    expect(existsSync(join(served.root, 'daemon.sock'))).toBe(false)
   })
 })

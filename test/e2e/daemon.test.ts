@@ -150,6 +150,15 @@ describe.skipIf(!isRoot)(`patchbay daemon ${isRoot ? '' : `— skipped: ${NOT_RO
     await ping(served, 'b0', 'b29', true)
   })
 
+  it('admin rebuild runs on its own beside it; it goes on answering from the rebuilt tables', async () => {
+    expect(await served.ok(['admin', 'rebuild'])).toMatch(/^rebuilt the projections from \d+ events/)
+    expect(await served.ok(['run', '--name', 'rebuilt', '--net', 'busy'])).toMatch(/^[0-9a-f]{64}\n$/)
+    expect(daemon.log()).toMatch(/: admin rebuild: not served \(not a command the daemon runs\)\n(.*\n)*.*: run: exit 0\n$/)
+    const [net] = JSON.parse(await served.ok(['network', 'inspect', 'busy']))
+    expect(Object.values(net.Containers).map((c) => (c as { Name: string }).Name)).toContain('rebuilt')
+    expect(await served.ok(['audit', 'verify'])).toMatch(/^ok: /)
+  })
+
   it('a client in another network namespace is not served: its command acts where it runs, as without a daemon', async () => {
     const other = `pbt-dmother-${randomHex(4)}`
     expect(hostCmd(['ip', 'netns', 'add', other]).code).toBe(0)

@@ -134,7 +134,13 @@ export async function serveRoot(
     void readRequest(sock).then((payload) => {
       const req = payload && decodeRequest(payload)
       if (!req) return void sock.destroy()
-      queue = queue.then(() => serveOne(sock, req, self))
+      // A failure of one (a client gone mid-answer, say) must not stop the queue.
+      queue = queue
+        .then(() => serveOne(sock, req, self))
+        .catch((err: Error) => {
+          opts.log(`patchbay daemon: ${commandWords(req.argv)}: ${err.message}`)
+          sock.destroy()
+        })
     })
   })
   const serveOne = async (sock: Socket, req: Request, me: Self) => {

@@ -57,8 +57,9 @@ function peerLines(mine: EndpointRow[], membersOf: (networkId: string) => Member
 /**
  * Renders the hosts files of many containers, reading and rendering each network's members
  * once: on a network of N containers, rewriting all N files reads N rows and renders N lines.
+ * With `few`, each container's endpoints are looked up on their own instead of all at once.
  */
-export function hostsRenderer(state: StateQueries): (c: ContainerRow) => string {
+export function hostsRenderer(state: StateQueries, { few = false } = {}): (c: ContainerRow) => string {
   const order = new Map(state.networks().map((n, i) => [n.id, i]))
   const members = new Map<string, Members>()
   const membersOf = (networkId: string): Members => {
@@ -73,6 +74,7 @@ export function hostsRenderer(state: StateQueries): (c: ContainerRow) => string 
   // Every endpoint in one query, grouped by container: one file per container, no query each.
   let byContainer: Map<string, EndpointRow[]> | undefined
   const endpointsOf = (id: string): EndpointRow[] => {
+    if (few) return state.endpointsOfContainer(id)
     if (!byContainer) {
       byContainer = new Map()
       for (const e of state.endpoints()) byContainer.set(e.containerId, [...(byContainer.get(e.containerId) ?? []), e])

@@ -50,8 +50,10 @@ export async function writeResolvFiles(paths: Paths, containerIds: string[], ker
  * appends to it where `appends` says the change is only new lines at the end (see hostsAppends).
  */
 export function syncHostsFiles(state: StateQueries, paths: Paths, containerIds: Iterable<string>, appends = new Map<string, string>()): void {
-  const hostsOf = hostsRenderer(state)
-  for (const id of containerIds) {
+  const ids = [...containerIds]
+  // A connect renders one file in full (the newcomer's): no need to read every endpoint for it.
+  const hostsOf = hostsRenderer(state, { few: ids.filter((id) => !appends.has(id)).length <= 32 })
+  for (const id of ids) {
     const tail = appends.get(id)
     if (tail !== undefined && appendToExistingFile(hostsFilePath(paths, id), tail)) continue
     const c = state.findContainer(id)

@@ -26,4 +26,20 @@ describe('hosts files updated by appending', () => {
     // The property must have been exercised, not vacuously true.
     expect(appended).toBeGreaterThan(50)
   })
+
+  it('a renderer that looks endpoints up one container at a time renders the same files', () => {
+    let rendered = 0
+    for (const seed of [7, 8, 9]) {
+      randomOps(seed, 300, {
+        afterEach: (s) => {
+          const [all, few] = [hostsRenderer(s.state), hostsRenderer(s.state, { few: true })]
+          for (const c of s.state.containers()) {
+            expect(few(c)).toBe(all(c))
+            rendered++
+          }
+        },
+      })
+    }
+    expect(rendered).toBeGreaterThan(200)
+  })
 })

@@ -41,7 +41,8 @@ export const bridgeDriver: NetworkDriver = {
 
   async removeNetwork(p: NetworkRemoved, k) {
     k.bridges.delete(p.bridge!)
-    await k.host().deleteLink(p.bridge!)
+    // Like a veth, a bridge goes after a grace period: meanwhile the firewall is re-rendered.
+    k.deleteHostLinkSoon(p.bridge!)
     k.firewallDirty = true
   },
 

@@ -31,7 +31,8 @@ const mutation = (name: string, cmd: MutationCommand): Hot => ({
   run: async (root, argv, flags, io) => (await import('./operations.js')).runMutation(name, cmd, root, { argv, flags: flags as never }, io),
 })
 
-const HOT: Record<string, Hot> = {
+/** A Map, not an object: `patchbay constructor` must not find Object.prototype's. */
+const HOT = new Map<string, Hot>(Object.entries({
   'network ls': read(networkLs),
   'network list': read(networkLs),
   'network inspect': read(networkInspect),
@@ -52,13 +53,15 @@ const HOT: Record<string, Hot> = {
   'container rm': mutation('container rm', containerRm),
   'container remove': mutation('container rm', containerRm),
   rm: mutation('container rm', containerRm),
-}
+}))
 
 function match(argv: string[]): [string, Hot, string[]] | undefined {
   const two = `${argv[0]} ${argv[1]}`
-  if (HOT[two] && argv.length >= 2) return [two, HOT[two], argv.slice(2)]
+  const byTwo = argv.length >= 2 ? HOT.get(two) : undefined
+  if (byTwo) return [two, byTwo, argv.slice(2)]
   const one = argv[0] ?? ''
-  return HOT[one] ? [one, HOT[one], argv.slice(1)] : undefined
+  const byOne = HOT.get(one)
+  return byOne ? [one, byOne, argv.slice(1)] : undefined
 }
 
 /**

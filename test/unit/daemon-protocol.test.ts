@@ -38,6 +38,8 @@ describe('which commands the daemon may run, and on which root', () => {
 
   it('anything the fast parser is unsure of is not one', () => {
     expect(hotCall(['events'], {}, '/')).toBeUndefined()
+    expect(hotCall(['constructor'], {}, '/')).toBeUndefined()
+    expect(hotCall(['network', 'toString'], {}, '/')).toBeUndefined()
     expect(hotCall(['network', 'ls', '--help'], {}, '/')).toBeUndefined()
     expect(hotCall(['network', 'ls', '--colour'], {}, '/')).toBeUndefined()
     expect(hotCall(['network', 'connect', 'n1'], {}, '/')).toBeUndefined()

@@ -22,7 +22,6 @@ interface Peer {
 
 /** The daemon as it runs: stop() closes the socket and waits for the command being served. */
 export interface Daemon {
-  socket: string
   stop(): Promise<void>
 }
 
@@ -171,7 +170,6 @@ export async function serveRoot(
   const inode = statSync(socket).ino
   opts.log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
   return {
-    socket,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await queue

@@ -7,6 +7,7 @@
 import { parse as goTemplate } from '@evertdespiegeleer/go-template';
 import { describe, expect, it } from 'vitest';
 import { GO_STRING, renderTemplate, TemplateError } from '../../src/format/gotemplate/index.js';
+import { MAX_DEPTH } from '../../src/format/gotemplate/parse.js';
 
 const inspect = {
   Id: '4f6d8b7e1c2a9b3d5e7f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d',
@@ -238,5 +239,37 @@ describe('errors', () => {
       expect(e).toBeInstanceOf(TemplateError);
       expect((e as Error).message).not.toContain('\n');
     }
+  });
+});
+
+describe('nesting depth', () => {
+  // Every shape that recurses once per level, as a template nested n deep.
+  const shapes: [string, (n: number) => string][] = [
+    ['if', (n) => '{{if .}}'.repeat(n) + 'x' + '{{end}}'.repeat(n)],
+    ['with', (n) => '{{with .}}'.repeat(n) + 'x' + '{{end}}'.repeat(n)],
+    ['range', (n) => '{{range $i := 1}}'.repeat(n) + 'x' + '{{end}}'.repeat(n)],
+    ['else if chain', (n) => '{{if not .}}' + '{{else if not .}}'.repeat(n - 1) + '{{else}}x{{end}}'],
+    ['parentheses', (n) => '{{' + '('.repeat(n) + '"x"' + ')'.repeat(n) + '}}'],
+    ['calls in parentheses', (n) => '{{print ' + '(print '.repeat(n) + '"x"' + ')'.repeat(n) + '}}'],
+    ['fields of parentheses', (n) => '{{' + '('.repeat(n) + '.' + ').Name'.repeat(n) + '}}'],
+    ['controls around parentheses', (n) => '{{if .}}'.repeat(n / 2) + '{{' + '('.repeat(n / 2) + '.' + ')'.repeat(n / 2) + '}}' + '{{end}}'.repeat(n / 2)],
+  ];
+  const tooDeep = new TemplateError(`template: :1: exceeded maximum template depth (${MAX_DEPTH})`);
+
+  for (const [name, make] of shapes) {
+    it(`${name}: ${MAX_DEPTH} levels render as Go renders them, deeper is a one-line template error`, async () => {
+      let data: unknown = 'x';
+      for (let i = 0; i < MAX_DEPTH; i++) data = { Name: data };
+      const deepest = make(MAX_DEPTH);
+      expect(renderTemplate(deepest, data)).toBe(await oracle(deepest, data));
+      expect(() => renderTemplate(make(MAX_DEPTH + 2), data)).toThrow(tooDeep);
+      // Far past what the JS stack survives: still the template error, never a RangeError.
+      expect(() => renderTemplate(make(20_000), data)).toThrow(tooDeep);
+    });
+  }
+
+  it('long pipelines and long lists of actions do not recurse: 20000 stages render', () => {
+    expect(renderTemplate('{{"x"' + ' | print'.repeat(20_000) + '}}', {})).toBe('x');
+    expect(renderTemplate('{{if .}}{{.}}{{end}}'.repeat(20_000), 1)).toBe('1'.repeat(20_000));
   });
 });

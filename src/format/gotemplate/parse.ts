@@ -5,6 +5,17 @@ import { quoteGo, unquote, unquoteChar } from './escape.js';
 import { FUNCS } from './funcs.js';
 import { lex, type Token, type TokenType } from './lexer.js';
 
+/**
+ * How deeply {{if}}/{{with}}/{{range}} (each link of an {{else if}} chain included) and
+ * parenthesized pipelines may nest, counted together. Parsing, and executing the tree, recurse
+ * a few frames per level on JavaScript's fixed stack (about 1 MB), so a deep enough template
+ * ended in "Maximum call stack size exceeded": the costliest level, (print (print …)), ran out
+ * at about 1,100 under the test runner. 100 stays ten times below that, and deeper than any
+ * format a person writes. Go caps only parentheses (at 10000, its stacks grow); the wording is
+ * its execution limit's, which bounds the same recursion.
+ */
+export const MAX_DEPTH = 100;
+
 /** {{else}} and {{end}} close a list; they never reach the tree. */
 type Closer = { kind: 'end' } | { kind: 'else'; chained: boolean };
 
@@ -40,6 +51,8 @@ class Parser {
   /** Variables in scope; control structures drop what they declared at {{end}}. */
   private readonly vars = ['$'];
   private rangeDepth = 0;
+  /** Controls and parentheses open around the current token (see MAX_DEPTH). */
+  private depth = 0;
 
   constructor(private readonly src: string) {
     this.tokens = lex(src);
@@ -81,6 +94,17 @@ class Parser {
     if (t.type === 'eof') return 'EOF';
     if (t.type === 'keyword' || t.type === 'dot' || t.type === 'nil') return `<${t.value}>`;
     return [...t.value].length > 10 ? quoteGo([...t.value].slice(0, 10).join('')) + '...' : quoteGo(t.value);
+  }
+
+  /** Parses one nesting level, refusing to go deeper than MAX_DEPTH. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_DEPTH) this.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private unexpected(t: Token, context: string): never {
@@ -158,6 +182,10 @@ class Parser {
   }
 
   private control(kind: 'if' | 'with' | 'range', t: Token): Node {
+    return this.nested(() => this.controlBody(kind, t));
+  }
+
+  private controlBody(kind: 'if' | 'with' | 'range', t: Token): Node {
     const scope = this.vars.length;
     try {
       const pipe = this.pipeline(kind, 'right');
@@ -328,7 +356,7 @@ class Parser {
       case 'rawString':
         return literal(unquote);
       case 'lparen': {
-        const pipe = this.pipeline('parenthesized pipeline', 'rparen');
+        const pipe = this.nested(() => this.pipeline('parenthesized pipeline', 'rparen'));
         return { kind: 'pipe', pipe, pos: t.pos, end: this.endBefore(this.i) };
       }
       default:

@@ -1,4 +1,5 @@
 import { closeSync, openSync } from 'node:fs'
+import { isIPv4, isIPv6 } from 'node:net'
 import { endianness } from 'node:os'
 // Only the rtnetlink parts: the package's index also loads its nl80211, genetlink and
 // WireGuard codecs (~25 ms at start-up). The bundle inlines these (scripts/bundle.mjs).
@@ -8,7 +9,7 @@ import type { RtNetlinkSocket } from 'netlink/dist/rt/rt.js'
 import * as ifla from 'netlink/dist/rt/ifla.js'
 import * as rtCodec from 'netlink/dist/rt/structs.js'
 import type * as rt from 'netlink/dist/rt/structs.js'
-import { AttrStream, type StreamData } from 'netlink/dist/structs.js'
+import { AttrStream, putU16be, type StreamData } from 'netlink/dist/structs.js'
 import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
@@ -18,10 +19,19 @@ import { withNetns } from './netns.js'
 
 const AF_INET = 2
 const AF_INET6 = 10
+/** Neighbour messages of this family address a device's forwarding database (bridge fdb). */
+const AF_BRIDGE = 7
 /** DEVCONF_DISABLE_IPV6: its slot in the s32 array IFLA_INET6_CONF carries (linux/ipv6.h). */
 const DEVCONF_DISABLE_IPV6 = 26
 const MAIN_TABLE = 254
 const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL
+const CREATE_REPLACE = FlagsNew.CREATE | FlagsNew.REPLACE
+const PERMANENT = { permanent: true as const }
+const SELF = { self: true as const }
+const MAX_VNI = 0xffffff
+/** 1500 less the encapsulation: outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8. */
+const VXLAN_MTU = 1450
+const VXLAN_PORT = 4789
 const UP = { flags: { up: true as const }, change: { up: true as const } }
 
 export interface LinkInfo {
@@ -34,6 +44,43 @@ export interface LinkInfo {
   mtu: number
   /** Device group (IFLA_GROUP); patchbay stamps its own links with one. */
   group: number
+  vxlan?: VxlanInfo
+}
+
+/** What `restore` compares on a VXLAN device; '' for a local address it does not have. */
+export interface VxlanInfo {
+  vni: number
+  local: string
+  port: number
+  learning: boolean
+  /** Answers ARP from its neighbour table (the entries replaceNeighbour adds) instead of flooding. */
+  proxy: boolean
+}
+
+export interface VxlanOptions {
+  vni: number
+  /** The VTEP address this host sends from (its advertise address). */
+  local: string
+  /** UDP destination port; 4789 (IANA) unless given. */
+  port?: number
+  /** 1450 unless given. */
+  mtu?: number
+  /** ifindex of the bridge it joins */
+  master?: number
+  /** Device group (IFLA_GROUP), not a multicast group: remote VTEPs come from FDB entries only. */
+  group?: number
+}
+
+export interface FdbEntry {
+  mac: string
+  /** The remote VTEP's address */
+  dst: string
+}
+
+export interface NeighbourInfo {
+  ip: string
+  mac: string
+  permanent: boolean
 }
 
 export interface AddressInfo {
@@ -79,6 +126,40 @@ function macToBuffer(mac: string): Buffer {
 
 function formatMac(buf: Buffer | undefined): string {
   return buf ? [...buf].map((b) => b.toString(16).padStart(2, '0')).join(':') : ''
+}
+
+/** An IP address as neighbour and VXLAN attributes carry it, with the family it belongs to. */
+function inetAddress(ip: string, what: string): { family: number; buf: Buffer } {
+  if (isIPv4(ip)) return { family: AF_INET, buf: ipv4ToBuffer(ip) }
+  if (isIPv6(ip)) throw new KernelError('ENOTSUP', `${what}: IPv6 is not supported yet`)
+  throw new KernelError('EINVAL', `${what}: invalid IP address: ${ip}`)
+}
+
+/** An address attribute, whose family its length tells; undefined for IPv6, not handled yet. */
+function formatInet(buf: Buffer): string | undefined {
+  return buf.length === 4 ? bufferToIpv4(buf) : undefined
+}
+
+function vxlanInfo(data: Buffer | undefined): VxlanInfo {
+  const v = data ? ifla.parseVxlan(data) : {}
+  return {
+    vni: v.id ?? 0,
+    local: v.local ? bufferToIpv4(v.local) : '',
+    port: v.port?.readUInt16BE(0) ?? 0,
+    learning: v.learning === 1,
+    proxy: v.proxy === 1,
+  }
+}
+
+/** The kernel takes a vxlan without a VNI (it becomes 0, on port 8472), so arguments are checked here. */
+function wantedVxlan(o: VxlanOptions, what: string): { info: VxlanInfo; local: Buffer; mtu: number } {
+  const port = o.port ?? VXLAN_PORT
+  const mtu = o.mtu ?? VXLAN_MTU
+  if (!Number.isInteger(o.vni) || o.vni < 1 || o.vni > MAX_VNI) throw new KernelError('EINVAL', `${what}: invalid VNI ${o.vni} (1-${MAX_VNI})`)
+  if (!Number.isInteger(port) || port < 1 || port > 0xffff) throw new KernelError('EINVAL', `${what}: invalid UDP port ${port}`)
+  if (!Number.isInteger(mtu) || mtu < 68) throw new KernelError('EINVAL', `${what}: invalid MTU ${mtu}`)
+  const local = inetAddress(o.local, what).buf
+  return { info: { vni: o.vni, local: o.local, port, learning: false, proxy: true }, local, mtu }
 }
 
 /**
@@ -189,6 +270,143 @@ export class Rtnl {
       await this.run(`set up bridge ${name}`, () => this.sock.setLink({ index, ...UP }, { mtu, group }))
     }
     return { index, created }
+  }
+
+  /**
+   * Creates the VXLAN device if it is missing: nolearning (remote MACs come only from
+   * replaceFdbEntry) and proxy (it answers ARP for remote endpoints from the neighbour entries
+   * replaceNeighbour puts on it; without both, a container's ARP request dies at the device).
+   * Brings it up, applies mtu and group, and enslaves it to master when given. An existing link
+   * of that name that is not a vxlan, or one with other VNI, local address, port, learning or
+   * proxy settings, is an error and left alone: another network's, or not patchbay's.
+   */
+  async ensureVxlan(name: string, opts: VxlanOptions): Promise<{ index: number; created: boolean }> {
+    const what = `create vxlan ${name}`
+    const want = wantedVxlan(opts, what)
+    let link = await this.getLinkByName(name)
+    if (!link) {
+      const created = await this.run(what, async () => {
+        const data = encode(
+          ifla.formatVxlan({ id: want.info.vni, local: want.local, port: putU16be(want.info.port), learning: 0, proxy: 1 }),
+        )
+        const linkinfo = encode(ifla.formatInfo({ kind: 'vxlan', data }))
+        try {
+          crashPoint()
+          const attrs = { ifname: name, mtu: want.mtu, master: opts.master, group: opts.group, linkinfo }
+          await this.sock.newLink({ ...UP }, attrs, { flags: CREATE_EXCL })
+          return true
+        } catch (err) {
+          // Lost a race with another creator: checked below like any existing link.
+          if (codeOf(err) !== 'EEXIST') throw err
+          return false
+        }
+      })
+      link = await this.getLinkByName(name)
+      if (!link) throw new KernelError('ENODEV', `${what}: it vanished right after creation`)
+      if (created) return { index: link.data.index!, created }
+    }
+    const info = link.attrs.linkinfo ? ifla.parseInfo(link.attrs.linkinfo) : undefined
+    if (info?.kind !== 'vxlan') throw new KernelError('EEXIST', `${what}: a ${info?.kind ?? 'non-vxlan'} link with that name exists`)
+    const have = vxlanInfo(info.data)
+    for (const key of ['vni', 'local', 'port', 'learning', 'proxy'] as const) {
+      if (have[key] !== want.info[key]) {
+        throw new KernelError('EEXIST', `${what}: a vxlan with that name exists with ${key} ${have[key] === '' ? 'unset' : have[key]}, not ${want.info[key]}`)
+      }
+    }
+    const index = link.data.index!
+    const mtu = want.mtu !== link.attrs.mtu ? want.mtu : undefined
+    const master = opts.master !== undefined && opts.master !== link.attrs.master ? opts.master : undefined
+    const group = opts.group !== undefined && opts.group !== link.attrs.group ? opts.group : undefined
+    if (!link.data.flags?.up || mtu !== undefined || master !== undefined || group !== undefined) {
+      crashPoint()
+      await this.run(`set up vxlan ${name}`, () => this.sock.setLink({ index, ...UP }, { mtu, master, group }))
+    }
+    return { index, created: false }
+  }
+
+  /** Points mac at the remote VTEP on a VXLAN device, replacing whatever it pointed at before. */
+  async replaceFdbEntry(ifindex: number, mac: string, remoteIp: string): Promise<void> {
+    const what = `set fdb entry ${mac} dst ${remoteIp} on link ${ifindex}`
+    const lladdr = macToBuffer(mac)
+    const dst = inetAddress(remoteIp, what).buf
+    crashPoint()
+    // The vxlan keeps only NUD_PERMANENT entries forever; it ages out NUD_REACHABLE ones.
+    await this.run(what, () =>
+      this.sock.newNeighbor({ family: AF_BRIDGE, ifindex, state: PERMANENT, flags: SELF }, { lladdr, dst }, { flags: CREATE_REPLACE }),
+    )
+  }
+
+  /**
+   * Deletes mac → remoteIp from a VXLAN device's FDB; false when it held no such entry. An entry
+   * for mac that points at another VTEP (the MAC moved) is kept: the kernel leaves it too, but
+   * answers success, so the entry is looked up first to tell.
+   */
+  async deleteFdbEntry(ifindex: number, mac: string, remoteIp: string): Promise<boolean> {
+    const what = `delete fdb entry ${mac} dst ${remoteIp} on link ${ifindex}`
+    const lladdr = macToBuffer(mac)
+    const dst = inetAddress(remoteIp, what).buf
+    const key = { family: AF_BRIDGE, ifindex, flags: SELF }
+    try {
+      // Only the first remote comes back; patchbay never appends a second one.
+      const [entry] = await this.sock.getNeighbor(key, { lladdr })
+      if (!entry?.attrs.dst?.equals(dst)) return false
+      crashPoint()
+      await this.sock.delNeighbor(key, { lladdr, dst })
+      return true
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return false
+      throw mapNetlinkError(err, what)
+    }
+  }
+
+  /** The VXLAN device's own remote entries (not what its bridge learned about it). */
+  async listFdbEntries(ifindex: number): Promise<FdbEntry[]> {
+    // The kernel ignores a filter in this (non-strict) request's header: every fdb comes back.
+    const msgs = await this.run(`list fdb entries of link ${ifindex}`, () => this.sock.getNeighbors({ family: AF_BRIDGE }))
+    const entries: FdbEntry[] = []
+    for (const { data, attrs } of msgs) {
+      if (data.ifindex !== ifindex || !data.flags?.self || !attrs.lladdr || !attrs.dst) continue
+      const dst = formatInet(attrs.dst)
+      if (dst) entries.push({ mac: formatMac(attrs.lladdr), dst })
+    }
+    return entries
+  }
+
+  /** Maps ip to mac on the link for good (NUD_PERMANENT), replacing any entry for ip. */
+  async replaceNeighbour(ifindex: number, ip: string, mac: string): Promise<void> {
+    const what = `set neighbour ${ip} lladdr ${mac} on link ${ifindex}`
+    const lladdr = macToBuffer(mac)
+    const { family, buf: dst } = inetAddress(ip, what)
+    crashPoint()
+    await this.run(what, () =>
+      this.sock.newNeighbor({ family, ifindex, state: PERMANENT }, { dst, lladdr }, { flags: CREATE_REPLACE }),
+    )
+  }
+
+  /** Deletes the link's neighbour entry for ip; false when there was none. */
+  async deleteNeighbour(ifindex: number, ip: string): Promise<boolean> {
+    const what = `delete neighbour ${ip} on link ${ifindex}`
+    const { family, buf: dst } = inetAddress(ip, what)
+    crashPoint()
+    try {
+      await this.sock.delNeighbor({ family, ifindex }, { dst })
+      return true
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return false
+      throw mapNetlinkError(err, what)
+    }
+  }
+
+  /** The link's IPv4 neighbour entries that have a MAC (incomplete and failed ones have none). */
+  async listNeighbours(ifindex: number): Promise<NeighbourInfo[]> {
+    const msgs = await this.run(`list neighbours of link ${ifindex}`, () => this.sock.getNeighbors({ family: AF_INET }))
+    const entries: NeighbourInfo[] = []
+    for (const { data, attrs } of msgs) {
+      if (data.ifindex !== ifindex || !attrs.lladdr || !attrs.dst) continue
+      const ip = formatInet(attrs.dst)
+      if (ip) entries.push({ ip, mac: formatMac(attrs.lladdr), permanent: data.state?.permanent === true })
+    }
+    return entries
   }
 
   /** Adds an IPv4 address (with its broadcast) unless that exact address/prefix is already on the link. */
@@ -304,16 +522,20 @@ export class Rtnl {
 
   async listLinks(): Promise<LinkInfo[]> {
     const msgs = await this.run('list links', () => this.sock.getLinks())
-    return msgs.map(({ data, attrs }) => ({
-      index: data.index!,
-      name: attrs.ifname ?? '',
-      kind: attrs.linkinfo ? ifla.parseInfo(attrs.linkinfo).kind : undefined,
-      master: attrs.master,
-      mac: formatMac(attrs.address),
-      up: data.flags?.up === true,
-      mtu: attrs.mtu ?? 0,
-      group: attrs.group ?? 0,
-    }))
+    return msgs.map(({ data, attrs }) => {
+      const info = attrs.linkinfo ? ifla.parseInfo(attrs.linkinfo) : undefined
+      return {
+        index: data.index!,
+        name: attrs.ifname ?? '',
+        kind: info?.kind,
+        master: attrs.master,
+        mac: formatMac(attrs.address),
+        up: data.flags?.up === true,
+        mtu: attrs.mtu ?? 0,
+        group: attrs.group ?? 0,
+        vxlan: info?.kind === 'vxlan' ? vxlanInfo(info.data) : undefined,
+      }
+    })
   }
 
   async listAddresses(): Promise<AddressInfo[]> {

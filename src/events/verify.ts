@@ -53,10 +53,22 @@ function seqsWithHash(db: Db, hash: string): number[] {
 }
 
 /**
+ * Deleting events and renumbering the rest leaves a row whose hash covers a higher seq than it
+ * has now: the one it was written with, found by trying each. Trying as many as the log holds
+ * costs at most what checking the log did, and only on the failure path.
+ */
+function writtenAsSeq(db: Db, r: EventRow): number | undefined {
+  const rows = db.prepare('SELECT count(*) FROM events').pluck().get() as number
+  for (let seq = r.seq + 1; seq <= r.seq + rows; seq++) if (eventHash({ ...r, seq }) === r.hash) return seq
+  return undefined
+}
+
+/**
  * `prev` is the last row that held, `r` the first that does not. Each kind of tampering
- * leaves its own trace: a gap (missing), a link to a row further down (reordered), a link
- * that skips rows, or rows the chain skips (inserted), a hash that no longer covers the
- * content, or a link to a hash no row has any more (changed).
+ * leaves its own trace: a gap the next row links across to a hash no row has (missing), a
+ * link to a row further down (reordered), a row after a gap that links to one still in the
+ * log, a link that skips rows, or rows the chain skips (inserted), a hash that no longer
+ * covers the content, or a link to a hash no row has any more (changed).
  */
 function classify(db: Db, prev: LogHead, r: EventRow): ChainBreak {
   const expected = prev.seq + 1
@@ -64,7 +76,13 @@ function classify(db: Db, prev: LogHead, r: EventRow): ChainBreak {
   const later = target.find((s) => s > r.seq)
   if (r.seq !== expected) {
     if (later !== undefined) return { seq: expected, kind: 'reordered', reason: `seq ${r.seq} links to seq ${later}, which comes after it` }
-    return { seq: expected, kind: 'missing', reason: `the log jumps from seq ${prev.seq} to seq ${r.seq} (deleted)` }
+    // Rows deleted before r would be what it links to; it links to a row still here, so none were.
+    const linked = target.at(-1)
+    if (linked === undefined) return { seq: expected, kind: 'missing', reason: `the log jumps from seq ${prev.seq} to seq ${r.seq} (deleted)` }
+    if (linked === prev.seq && eventHash({ ...r, seq: expected }) === r.hash) {
+      return { seq: expected, kind: 'changed', reason: `it was renumbered to seq ${r.seq}` }
+    }
+    return { seq: r.seq, kind: 'inserted', reason: `not part of the chain: the log jumps from seq ${prev.seq} to it, and it links to seq ${linked}` }
   }
   if (r.prev_hash !== prev.hash) {
     if (later !== undefined) return { seq: r.seq, kind: 'reordered', reason: `it links to seq ${later}, which comes after it` }
@@ -76,8 +94,10 @@ function classify(db: Db, prev: LogHead, r: EventRow): ChainBreak {
     if (resumes !== undefined) {
       return { seq: r.seq, kind: 'inserted', reason: `not part of the chain: seq ${String(resumes)} links back to seq ${prev.seq}` }
     }
-    if (eventHash({ ...r, seq: r.seq + 1 }) === r.hash) {
-      return { seq: r.seq, kind: 'missing', reason: `an event was deleted and the later ones renumbered (this one was written as seq ${r.seq + 1})` }
+    const written = eventHash(r) === r.hash ? undefined : writtenAsSeq(db, r)
+    if (written !== undefined) {
+      const deleted = written - r.seq === 1 ? 'an event was' : `${written - r.seq} events were`
+      return { seq: r.seq, kind: 'missing', reason: `${deleted} deleted and the later ones renumbered (this one was written as seq ${written})` }
     }
     if (eventHash(r) !== r.hash || prev.seq === 0) {
       return { seq: r.seq, kind: 'changed', reason: 'its link to the previous event was edited' }

@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { verifyLog } from '../../src/app/audit-verify.js'
 import type { Db } from '../../src/events/database.js'
 import { type EventRow, eventHash } from '../../src/events/hash.js'
-import { logHead } from '../../src/events/store.js'
+import { indexedCopies, logHead } from '../../src/events/store.js'
+import type { NewEvent } from '../../src/events/types.js'
 import { findChainBreak } from '../../src/events/verify.js'
 import { randomOps } from './random-ops.js'
 
@@ -21,11 +23,13 @@ function shift(db: Db, seq: number, by: number): void {
   db.exec('UPDATE events SET seq = -seq WHERE seq < 0')
 }
 
+/** A forged row, its indexed columns copied from its content as the append path would. */
 function insertRow(db: Db, r: EventRow): void {
+  const c = indexedCopies({ type: r.type, payload: JSON.parse(r.payload) } as NewEvent, JSON.parse(r.actor))
   db.prepare(
-    `INSERT INTO events (seq, time, type, host, actor, actor_user, payload, prev_hash, hash)
-     VALUES (@seq, @time, @type, @host, @actor, 'mallory', @payload, @prev_hash, @hash)`,
-  ).run(r)
+    `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+     VALUES (@seq, @time, @type, @host, @actor, @actorUser, @networkId, @containerId, @payload, @prev_hash, @hash)`,
+  ).run({ ...r, ...c })
 }
 
 const failure = async (db: Db, opts = {}) => (await verifyLog(db, opts)).failure
@@ -153,5 +157,110 @@ describe('audit verify', () => {
     expect(await failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) })
     db.prepare('DELETE FROM events WHERE seq = ?').run(recorded.seq)
     expect(await failure(db, { head: recorded })).toMatchObject({ seq: recorded.seq, kind: 'missing' })
+  })
+})
+
+describe('audit verify names each kind of tampering at the start, middle and end of a 2000-event log', () => {
+  const { s } = randomOps(4, 5200, { snapshotEvery: 500 })
+  const image = s.db.serialize()
+  const recorded = logHead(s.db)
+  const last = recorded.seq
+  const copy = () => new Database(image) as Db
+  const hashBefore = (db: Db, seq: number) => (seq === 1 ? '0'.repeat(64) : row(db, seq - 1).hash)
+
+  /** Copies row `from` (its indexed columns too) to seq `to` with `change`, hashed to match unless it says otherwise. */
+  function forge(db: Db, from: number, to: number, change: Partial<EventRow>): void {
+    const r = { ...row(db, from), seq: to, ...change }
+    db.prepare(
+      `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+       SELECT ?, time, type, ?, actor, actor_user, network_id, container_id, payload, ?, ? FROM events WHERE seq = ?`,
+    ).run(to, r.host, r.prev_hash, change.hash ?? eventHash(r), from)
+  }
+  const swap = (db: Db, a: number) => db.exec(`UPDATE events SET seq = -1 WHERE seq = ${a}; UPDATE events SET seq = ${a} WHERE seq = ${a + 1}; UPDATE events SET seq = ${a + 1} WHERE seq = -1`)
+  const deleteRows = (db: Db, from: number, n: number) => db.prepare('DELETE FROM events WHERE seq >= ? AND seq < ?').run(from, from + n)
+
+  it('the log is long enough', () => expect(last).toBeGreaterThanOrEqual(2000))
+
+  for (const [where, k] of [['start', 1], ['middle', 1000]] as const) {
+    it(`${where} (seq ${k}): changed, missing, inserted and reordered, each where it happened`, async () => {
+      const expectations: [string, (db: Db) => void, object][] = [
+        ['edited', (db) => db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = ?").run(k), { seq: k, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' }],
+        [
+          'edited and rehashed',
+          (db) => db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = ?').run('elsewhere', eventHash({ ...row(db, k), host: 'elsewhere' }), k),
+          { seq: k, kind: 'changed', reason: `it was rewritten with a new hash: seq ${k + 1} still links to the original` },
+        ],
+        ['deleted', (db) => deleteRows(db, k, 1), { seq: k, kind: 'missing', reason: `the log jumps from seq ${k - 1} to seq ${k + 1} (deleted)` }],
+        ['three deleted', (db) => deleteRows(db, k, 3), { seq: k, kind: 'missing', reason: `the log jumps from seq ${k - 1} to seq ${k + 3} (deleted)` }],
+        [
+          'deleted, the rest renumbered',
+          (db) => (deleteRows(db, k, 1), shift(db, k + 1, -1)),
+          { seq: k, kind: 'missing', reason: `an event was deleted and the later ones renumbered (this one was written as seq ${k + 1})` },
+        ],
+        [
+          'three deleted, the rest renumbered',
+          (db) => (deleteRows(db, k, 3), shift(db, k + 3, -3)),
+          { seq: k, kind: 'missing', reason: `3 events were deleted and the later ones renumbered (this one was written as seq ${k + 3})` },
+        ],
+        [
+          'forged and linked in, the rest moved up',
+          (db) => (shift(db, k, 1), forge(db, k + 1, k, { host: 'forged', prev_hash: hashBefore(db, k) })),
+          { seq: k, kind: 'inserted', reason: `not part of the chain: seq ${k + 1} links back to seq ${k - 1}` },
+        ],
+        [
+          'a copy added past the head, nothing moved',
+          (db) => forge(db, k, last + 1000, { host: 'forged' }),
+          { seq: last + 1000, kind: 'inserted', reason: `not part of the chain: the log jumps from seq ${last} to it, and it links to seq ${k - 1}` },
+        ],
+        ['swapped with the next', (db) => swap(db, k), { seq: k, kind: 'reordered', reason: `it links to seq ${k + 1}, which comes after it` }],
+        [
+          'moved past the head',
+          (db) => db.prepare('UPDATE events SET seq = ? WHERE seq = ?').run(last + 5, k),
+          { seq: k, kind: 'reordered', reason: `seq ${k + 1} links to seq ${last + 5}, which comes after it` },
+        ],
+      ]
+      for (const [what, tamper, expected] of expectations) {
+        const db = copy()
+        tamper(db)
+        expect(await failure(db), what).toEqual(expected)
+      }
+    })
+  }
+
+  it(`end (seq ${last}): the same, with the head recorded earlier where only it can tell`, async () => {
+    const head = { head: recorded }
+    const expectations: [string, (db: Db) => void, object, object?][] = [
+      ['edited', (db) => db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = ?").run(last), { seq: last, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' }],
+      [
+        'edited and rehashed',
+        (db) => db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = ?').run('elsewhere', eventHash({ ...row(db, last), host: 'elsewhere' }), last),
+        { seq: last, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) },
+        head,
+      ],
+      ['deleted', (db) => deleteRows(db, last, 1), { seq: last, kind: 'missing', reason: `the recorded head is gone: the log ends at seq ${last - 1}` }, head],
+      ['three deleted', (db) => deleteRows(db, last - 2, 3), { seq: last, kind: 'missing', reason: `the recorded head is gone: the log ends at seq ${last - 3}` }, head],
+      [
+        'forged and linked in before it, it moved up',
+        (db) => (shift(db, last, 1), forge(db, last + 1, last, { host: 'forged', prev_hash: hashBefore(db, last) })),
+        { seq: last, kind: 'inserted', reason: `not part of the chain: seq ${last + 1} links back to seq ${last - 1}` },
+      ],
+      [
+        'a copy added past it, nothing moved (linked as the original was)',
+        (db) => forge(db, last, last + 1000, { host: 'forged' }),
+        { seq: last + 1000, kind: 'inserted', reason: `not part of the chain: the log jumps from seq ${last} to it, and it links to seq ${last - 1}` },
+      ],
+      [
+        'a row added past it, nothing moved (linked to it)',
+        (db) => forge(db, 5, last + 1000, { host: 'forged', prev_hash: recorded.hash }),
+        { seq: last + 1000, kind: 'inserted', reason: `not part of the chain: the log jumps from seq ${last} to it, and it links to seq ${last}` },
+      ],
+      ['swapped with the one before', (db) => swap(db, last - 1), { seq: last - 1, kind: 'reordered', reason: `it links to seq ${last}, which comes after it` }],
+      ['renumbered', (db) => db.prepare('UPDATE events SET seq = ? WHERE seq = ?').run(last + 5, last), { seq: last, kind: 'changed', reason: `it was renumbered to seq ${last + 5}` }],
+    ]
+    for (const [what, tamper, expected, opts] of expectations) {
+      const db = copy()
+      tamper(db)
+      expect(await failure(db, opts), what).toEqual(expected)
+    }
   })
 })

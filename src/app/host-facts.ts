@@ -1,7 +1,8 @@
 import type { AdoptedNetns } from '../core/container-create.js'
 import { UserError } from '../core/errors.js'
 import { Rtnl } from '../kernel/netlink.js'
-import { namespaceInode } from '../kernel/netns.js'
+import { RUN_BASE } from '../config/paths.js'
+import { findNetnsFile, machineNetnsInodes, namespaceInode, ownNetnsInode, processExists } from '../kernel/netns.js'
 
 /**
  * Facts about the host gathered before a decision, so that the decide functions stay pure.
@@ -27,21 +28,36 @@ export function hostFacts(): HostFacts {
   return { routes: () => (routes ??= hostRoutes()) }
 }
 
-/** Resolves --netns PATH or --pid PID to a namespace another runtime made. */
+/**
+ * Resolves --netns PATH or --pid PID to a namespace another runtime made. Compared by inode,
+ * whatever path names it: the namespace patchbay runs in (its host) and the machine's own
+ * (PID 1's) are never adopted, since a container's routes and `eth0` would land on the host,
+ * and one that patchbay made for a container is marked so that the decision can refuse it.
+ */
 export function adoptedNetns(opts: { netns?: string; pid?: number }): AdoptedNetns | undefined {
   if (opts.netns !== undefined && opts.pid !== undefined) throw new UserError('conflicting options: --netns and --pid')
+  let found: AdoptedNetns
   if (opts.netns !== undefined) {
     const inode = namespaceInode(opts.netns)
     if (inode === undefined) {
       throw new UserError(`--netns ${opts.netns}: not a network namespace (expected a file like /run/netns/NAME)`)
     }
-    return { kind: 'path', path: opts.netns, inode }
-  }
-  if (opts.pid !== undefined) {
+    found = { kind: 'path', path: opts.netns, inode }
+  } else if (opts.pid !== undefined) {
     const path = `/proc/${opts.pid}/ns/net`
     const inode = namespaceInode(path)
-    if (inode === undefined) throw new UserError(`--pid ${opts.pid}: no such process`)
-    return { kind: 'pid', path, inode }
+    if (inode === undefined) {
+      throw new UserError(processExists(opts.pid) ? `--pid ${opts.pid}: cannot read the network namespace of that process (${path}: permission denied)` : `--pid ${opts.pid}: no such process`)
+    }
+    found = { kind: 'pid', path, inode }
+  } else return undefined
+  const flag = found.kind === 'pid' ? `--pid ${opts.pid}` : `--netns ${opts.netns}`
+  if (found.inode === ownNetnsInode()) {
+    throw new UserError(`${flag}: that is the network namespace patchbay runs in (the host's); a container cannot adopt it (use --net host to share it)`)
   }
-  return undefined
+  if (machineNetnsInodes().includes(found.inode)) {
+    throw new UserError(`${flag}: that is the machine's own network namespace (PID 1's); a container cannot adopt it`)
+  }
+  const made = findNetnsFile(RUN_BASE, 'netns', found.inode)
+  return made ? { ...found, madeByPatchbay: made } : found
 }

@@ -7,6 +7,7 @@ import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { hostsAppends } from '../core/hosts.js'
 import { validatePayload } from '../events/validate.js'
 import { crashPoint } from '../kernel/crash-point.js'
+import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import { type AppState, newId, nowIso } from './state.js'
 
 export type Decide = (ctx: DecideContext) => NewEvent[]
@@ -45,6 +46,7 @@ export class MutationSession {
     private readonly app: AppState,
     private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void } = {},
   ) {
+    ensurePrivateDir(app.paths.run)
     this.kernel = new KernelSession(app.paths.linkGroup)
     this.warn = opts.warn ?? ((text) => void process.stderr.write(text))
   }

@@ -1,5 +1,7 @@
 import { type Paths, pathsFor } from '../config/paths.js'
 import { decideBuiltins } from '../core/builtin-networks.js'
+import { UserError } from '../core/errors.js'
+import { untrustedStateDir } from '../kernel/trusted-dir.js'
 import { currentActor, currentHost } from '../events/actor.js'
 import { type Db, openDatabase } from '../events/database.js'
 import { randomHex } from '../events/crypto.js'
@@ -27,8 +29,14 @@ export interface AppState {
   close(): void
 }
 
+/**
+ * Opens the state under `root`. patchbay trusts only root and its own directories: a state
+ * directory another user could change (or redirect) is refused before anything is opened.
+ */
 export function openState(root: string): AppState {
   const paths = pathsFor(root)
+  const untrusted = untrustedStateDir(paths.root, process.getuid?.() ?? 0)
+  if (untrusted) throw new UserError(`cannot keep patchbay state in ${paths.root}: ${untrusted}`)
   const db = openDatabase(paths.db)
   const log = new EventLog(db, withSnapshots(db, createProjector(db)))
   // Looked up on the first append only: read commands never need them (getpwuid is not free).

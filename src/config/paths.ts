@@ -31,7 +31,10 @@ function rootDigest(root: string): string {
   return sha256(resolve(root)).slice(0, 16)
 }
 
-const runDirOf = (digest: string): string => `/run/patchbay/${digest}`
+/** Where every root's run directory lives: /run/patchbay/<digest>. */
+export const RUN_BASE = '/run/patchbay'
+
+const runDirOf = (digest: string): string => `${RUN_BASE}/${digest}`
 /** 0x7062 ("pb") in the high half, recognisable in `ip -d link`; the root's digest in the low half. */
 const linkGroupOf = (digest: string): number => 0x7062_0000 + parseInt(digest.slice(0, 4), 16)
 

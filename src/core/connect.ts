@@ -4,6 +4,7 @@ import { isHostAddress, lowestFree } from '../ipam/allocate.js'
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
+import { checkAlias } from './names.js'
 import { findNetworkOrFail } from './network-remove.js'
 
 export interface ConnectRequest {
@@ -70,6 +71,7 @@ export function planEndpoint(
   req: { ip?: string; aliases: string[] },
   ctx: DecideContext,
 ): EndpointConnected {
+  req.aliases.forEach(checkAlias)
   if (mine.some((e) => e.networkId === net.id)) {
     throw new UserError(`endpoint with name ${container.name} already exists in network ${net.name}`)
   }

@@ -10,6 +10,8 @@ export interface AdoptedNetns {
   kind: 'path' | 'pid'
   path: string
   inode: number
+  /** Set when patchbay made it for a container (of this root or another): its namespace file. */
+  madeByPatchbay?: string
 }
 
 export interface ContainerCreateRequest {
@@ -38,8 +40,10 @@ export function decideContainerCreate(req: ContainerCreateRequest, ctx: DecideCo
   const net = findNetworkOrFail(ctx, req.network)
   if (net.driver === 'host' && req.adopt) throw new UserError(`conflicting options: --net host and --${req.adopt.kind === 'pid' ? 'pid' : 'netns'}`)
   if (req.adopt) {
-    const user = ctx.state.containers().find((c) => c.netnsInode === req.adopt!.inode)
-    if (user) throw new UserError(`the namespace at ${req.adopt.path} already belongs to container ${user.name}`)
+    const { path, inode, madeByPatchbay } = req.adopt
+    const user = ctx.state.containers().find((c) => c.netnsInode === inode || (madeByPatchbay !== undefined && c.netnsPath === madeByPatchbay))
+    if (user) throw new UserError(`the namespace at ${path} already belongs to container ${user.name}`)
+    if (madeByPatchbay) throw new UserError(`the namespace at ${path} belongs to a container of another patchbay root (${madeByPatchbay})`)
   }
   const kind: NetnsKind = net.driver === 'host' ? 'host' : (req.adopt?.kind ?? 'own')
   const payload: ContainerCreated = {

@@ -21,3 +21,18 @@ export function parseKeyValues(flag: string, items: string[]): Record<string, st
   }
   return out
 }
+
+/** One DNS label: what a hosts file, and later a resolver, can hold as part of a name. */
+const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/
+
+/**
+ * A network-scoped alias becomes a name in every peer's hosts file, so it must be one DNS name
+ * and nothing else: labels of 1 to 63 letters, digits, `_` or `-` (not at either end) joined by
+ * dots, 253 characters in all. A space, a newline or an empty alias would add lines or names.
+ */
+export function checkAlias(alias: string): void {
+  const shown = JSON.stringify(alias.length > 40 ? `${alias.slice(0, 40)}…` : alias)
+  if (alias.length === 0 || alias.length > 253 || !alias.split('.').every((l) => LABEL.test(l))) {
+    throw new UserError(`invalid alias ${shown}: an alias is a DNS name (labels of 1-63 letters, digits, - or _, joined by dots; 253 characters at most)`)
+  }
+}

@@ -2,6 +2,7 @@ import type { NetworkCreated, NewEvent } from '../events/types.js'
 import { type Cidr, contains, formatCidr, formatIp, hasHostBits, networkOf, overlaps, parseCidr, parseIp } from '../ipam/cidr.js'
 import { isHostAddress } from '../ipam/allocate.js'
 import { pickPool } from '../ipam/pools.js'
+import { reservedOverlap } from '../ipam/reserved.js'
 import { DEFAULT_MTU } from './builtin-networks.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
@@ -29,6 +30,8 @@ function parseSubnet(flag: string, text: string): Cidr {
   const c = parseCidr(text)
   if (!c) throw new UserError(`invalid CIDR address: ${text}`)
   if (hasHostBits(c)) throw new UserError(`invalid ${flag} ${text}: host bits are set (did you mean ${formatCidr(c)}?)`)
+  const reserved = reservedOverlap(c)
+  if (reserved) throw new UserError(`invalid ${flag} ${text}: it overlaps ${reserved}, which containers cannot be routed on; choose another subnet`)
   return c
 }
 

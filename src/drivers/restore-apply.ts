@@ -3,6 +3,7 @@ import type { RestoreAction } from '../core/restore-plan.js'
 import { deleteNetns } from '../kernel/netns.js'
 import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
 import { enableIpv4Forwarding } from '../kernel/sysctl.js'
+import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import type { StateQueries } from '../projections/queries.js'
 import { syncFirewall } from './derived-state.js'
 import { driverFor } from './index.js'
@@ -22,6 +23,7 @@ export class RestoreApplier {
     private readonly state: StateQueries,
     private readonly paths: Paths,
   ) {
+    ensurePrivateDir(paths.run)
     this.k = new KernelSession(paths.linkGroup)
   }
 

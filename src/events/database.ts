@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -19,7 +19,11 @@ function nativeBinding(): string {
  * numbered SQL files in migrations/ that it has not seen yet, tracked by user_version.
  */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
+  if (file !== ':memory:') {
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 })
+    // Owner-only from its first byte: SQLite gives the -wal and -shm files the same mode.
+    closeSync(openSync(file, constants.O_CREAT | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600))
+  }
   const db = new Database(file, { nativeBinding: nativeBinding() })
   // Writers queue behind the host-wide lock (BEGIN IMMEDIATE) instead of failing at once.
   db.pragma('busy_timeout = 60000')

@@ -34,20 +34,31 @@ export function rowToProjectable(r: EventRow): ProjectableEvent {
   return { seq: r.seq, hash: r.hash, type: r.type, payload: JSON.parse(r.payload) } as ProjectableEvent
 }
 
-/** Subject ids copied into indexed columns for filtering. */
-function subjects(e: NewEvent): { network: string | null; container: string | null } {
+/**
+ * The columns copied out of an event's hashed text so that filters can use indexes: who acted
+ * (SUDO_USER, else the user) and the network and container it is about. Not hashed themselves:
+ * `audit verify` recomputes them from the hashed actor and payload.
+ */
+export interface IndexedCopies {
+  actorUser: string
+  networkId: string | null
+  containerId: string | null
+}
+
+export function indexedCopies(e: NewEvent, actor: Pick<Actor, 'user' | 'sudoUser'>): IndexedCopies {
+  const actorUser = actor.sudoUser ?? actor.user
   switch (e.type) {
     case 'NetworkCreated':
     case 'NetworkRemoved':
-      return { network: e.payload.id, container: null }
+      return { actorUser, networkId: e.payload.id, containerId: null }
     case 'ContainerCreated':
     case 'ContainerRemoved':
-      return { network: null, container: e.payload.id }
+      return { actorUser, networkId: null, containerId: e.payload.id }
     case 'EndpointConnected':
     case 'EndpointDisconnected':
-      return { network: e.payload.networkId, container: e.payload.containerId }
+      return { actorUser, networkId: e.payload.networkId, containerId: e.payload.containerId }
     case 'OperationFailed':
-      return { network: null, container: null }
+      return { actorUser, networkId: null, containerId: null }
   }
 }
 
@@ -94,8 +105,8 @@ export class EventLog {
       const payload = JSON.stringify(e.payload)
       const prevHash = hash
       hash = eventHash({ seq, time: ctx.time, type: e.type, host: ctx.host, actor, payload, prev_hash: prevHash })
-      const s = subjects(e)
-      this.insert.run(seq, ctx.time, e.type, ctx.host, actor, ctx.actor.sudoUser ?? ctx.actor.user, s.network, s.container, payload, prevHash, hash)
+      const c = indexedCopies(e, ctx.actor)
+      this.insert.run(seq, ctx.time, e.type, ctx.host, actor, c.actorUser, c.networkId, c.containerId, payload, prevHash, hash)
       const event = { ...e, seq, time: ctx.time, host: ctx.host, actor: ctx.actor, prevHash, hash } as StoredEvent
       this.project(event)
       stored.push(event)
@@ -152,6 +163,16 @@ export function* readEvents(db: Db, fromSeq = 1, pageSize = 1000): Generator<Sto
 /** The rows with fromSeq <= seq <= toSeq, in order, exactly as stored. */
 export function* readEventRows(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<EventRow> {
   for (const rows of rawPages(db, ROW_COLUMNS, ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) yield* rows.map(toEventRow)
+}
+
+/** A row as stored with its indexed copies, for `audit verify` to hold them against the hashed text. */
+export type RowWithCopies = EventRow & { copies: IndexedCopies }
+
+/** The rows with fromSeq <= seq <= toSeq, in order, with the columns copied out of them. */
+export function* readRowsWithCopies(db: Db, fromSeq: number, toSeq: number): Generator<RowWithCopies> {
+  for (const rows of rawPages(db, `${ROW_COLUMNS}, actor_user, network_id, container_id`, ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
+    for (const r of rows) yield { ...toEventRow(r), copies: { actorUser: r[8] as string, networkId: r[9] as string | null, containerId: r[10] as string | null } }
+  }
 }
 
 /** Only a log the append path did not write holds a payload that is not JSON. */

@@ -1,5 +1,5 @@
-import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { crashPoint } from './crash-point.js'
 import { KernelError } from './errors.js'
 import { native } from './native.js'
@@ -74,6 +74,47 @@ export function namespaceInode(path: string): number | undefined {
   }
 }
 
+/** The network namespace of the calling thread (the one patchbay treats as the host), by inode. */
+export function ownNetnsInode(): number | undefined {
+  return namespaceInode('/proc/thread-self/ns/net')
+}
+
+export function processExists(pid: number): boolean {
+  return existsSync(`/proc/${pid}`)
+}
+
+/**
+ * The machine's own network namespace (init_net), by inode: PID 1's, and kthreadd's, which
+ * the kernel keeps in init_net and which stays readable where PID 1's is not (a supervisor
+ * that is not dumpable).
+ */
+export function machineNetnsInodes(): number[] {
+  const inodes = [namespaceInode('/proc/1/ns/net')]
+  try {
+    if (readFileSync('/proc/2/comm', 'utf8').trim() === 'kthreadd') inodes.push(namespaceInode('/proc/2/ns/net'))
+  } catch {
+    // No PID 2 in this PID namespace: PID 1's is all there is to go by.
+  }
+  return inodes.filter((i): i is number => i !== undefined)
+}
+
+/**
+ * The namespace file among `dir/<any>/<sub>/*` that pins the namespace with this inode: how
+ * to tell a namespace patchbay made (for any root) from one another runtime made.
+ */
+export function findNetnsFile(dir: string, sub: string, inode: number): string | undefined {
+  const list = (d: string): string[] => {
+    try {
+      return readdirSync(d)
+    } catch {
+      return []
+    }
+  }
+  for (const run of list(dir)) {
+    for (const f of list(join(dir, run, sub))) if (namespaceInode(join(dir, run, sub, f)) === inode) return join(dir, run, sub, f)
+  }
+  return undefined
+}
 
 /**
  * Creates a new, empty network namespace and pins it by bind-mounting it on path (what

@@ -1,6 +1,7 @@
 import type { Db } from '../events/database.js'
 import { ReplayError } from '../events/replay-error.js'
-import { type LogHead, readEventRows, readProjectable, rowToProjectable } from '../events/store.js'
+import { type LogHead, type RowWithCopies, indexedCopies, readProjectable, readRowsWithCopies, rowToProjectable } from '../events/store.js'
+import type { ProjectableEvent } from '../events/types.js'
 import { type ChainBreak, ChainChecker } from '../events/verify.js'
 import { type Step, projectionSteps } from './projectors.js'
 
@@ -62,9 +63,10 @@ export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify'
   const cuts = new Set(job.snapshots)
   let batch = emptyVerifyBatch({ seq: job.after, hash: '' })
   let replaying = true
-  for (const row of readEventRows(log, job.after + 1, job.upTo)) {
+  for (const row of readRowsWithCopies(log, job.after + 1, job.upTo)) {
+    let event: ProjectableEvent | undefined
     if (row.seq >= job.from) {
-      const broken = chain.check(row)
+      const broken = chain.check(row) ?? copiesBroken(row, (event = parseRow(row)))
       if (broken) {
         yield { ...batch, broken }
         return
@@ -73,7 +75,7 @@ export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify'
     }
     if (replaying) {
       try {
-        for (const step of projectionSteps(rowToProjectable(row))) batch.steps.push([row.seq, ...step])
+        for (const step of projectionSteps(event ?? rowToProjectable(row))) batch.steps.push([row.seq, ...step])
       } catch (err) {
         batch.unreplayable = { seq: row.seq, reason: ReplayError.at(row.seq, `its payload is not JSON: ${(err as Error).message}`).message }
         replaying = false
@@ -87,4 +89,40 @@ export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify'
     }
   }
   if (batch.events > 0) yield batch
+}
+
+/** The row as an event, or undefined when its payload is not JSON (replay reports that). */
+function parseRow(row: RowWithCopies): ProjectableEvent | undefined {
+  try {
+    return rowToProjectable(row)
+  } catch {
+    return undefined
+  }
+}
+
+const COPY_COLUMNS = [
+  ['actorUser', 'actor_user'],
+  ['networkId', 'network_id'],
+  ['containerId', 'container_id'],
+] as const
+
+/**
+ * A row whose hash holds but whose indexed copies (what `events -f actor=/network=/container=`
+ * reads) no longer say what its hashed actor and payload say: edited after it was written.
+ */
+function copiesBroken(row: RowWithCopies, event: ProjectableEvent | undefined): ChainBreak | undefined {
+  if (!event) return undefined
+  let actor: { user: string; sudoUser: string | null }
+  try {
+    actor = JSON.parse(row.actor)
+  } catch {
+    return { seq: row.seq, kind: 'changed', reason: 'its actor is not JSON: it is not what patchbay wrote' }
+  }
+  const want = indexedCopies(event, actor)
+  for (const [field, column] of COPY_COLUMNS) {
+    if (row.copies[field] !== want[field]) {
+      return { seq: row.seq, kind: 'changed', reason: `its ${column} column says ${JSON.stringify(row.copies[field])} where its hashed content says ${JSON.stringify(want[field])} (edited after it was written)` }
+    }
+  }
+  return undefined
 }

@@ -178,18 +178,27 @@ describe('audit verify names each kind of tampering at the start, middle and end
   }
   const swap = (db: Db, a: number) => db.exec(`UPDATE events SET seq = -1 WHERE seq = ${a}; UPDATE events SET seq = ${a} WHERE seq = ${a + 1}; UPDATE events SET seq = ${a + 1} WHERE seq = -1`)
   const deleteRows = (db: Db, from: number, n: number) => db.prepare('DELETE FROM events WHERE seq >= ? AND seq < ?').run(from, from + n)
+  const edit = (db: Db, seq: number) => db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = ?").run(seq)
+  const editAndRehash = (db: Db, seq: number) => db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = ?').run('elsewhere', eventHash({ ...row(db, seq), host: 'elsewhere' }), seq)
+  const edited = (seq: number) => ({ seq, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' })
+
+  /** Each case on a fresh copy of the log: what was done, how, the failure expected, verify's options. */
+  type Case = [what: string, tamper: (db: Db) => unknown, expected: object, opts?: object]
+  async function expectFailures(cases: Case[]): Promise<void> {
+    for (const [what, tamper, expected, opts] of cases) {
+      const db = copy()
+      tamper(db)
+      expect(await failure(db, opts), what).toEqual(expected)
+    }
+  }
 
   it('the log is long enough', () => expect(last).toBeGreaterThanOrEqual(2000))
 
   for (const [where, k] of [['start', 1], ['middle', 1000]] as const) {
     it(`${where} (seq ${k}): changed, missing, inserted and reordered, each where it happened`, async () => {
-      const expectations: [string, (db: Db) => void, object][] = [
-        ['edited', (db) => db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = ?").run(k), { seq: k, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' }],
-        [
-          'edited and rehashed',
-          (db) => db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = ?').run('elsewhere', eventHash({ ...row(db, k), host: 'elsewhere' }), k),
-          { seq: k, kind: 'changed', reason: `it was rewritten with a new hash: seq ${k + 1} still links to the original` },
-        ],
+      await expectFailures([
+        ['edited', (db) => edit(db, k), edited(k)],
+        ['edited and rehashed', (db) => editAndRehash(db, k), { seq: k, kind: 'changed', reason: `it was rewritten with a new hash: seq ${k + 1} still links to the original` }],
         ['deleted', (db) => deleteRows(db, k, 1), { seq: k, kind: 'missing', reason: `the log jumps from seq ${k - 1} to seq ${k + 1} (deleted)` }],
         ['three deleted', (db) => deleteRows(db, k, 3), { seq: k, kind: 'missing', reason: `the log jumps from seq ${k - 1} to seq ${k + 3} (deleted)` }],
         [
@@ -218,25 +227,15 @@ describe('audit verify names each kind of tampering at the start, middle and end
           (db) => db.prepare('UPDATE events SET seq = ? WHERE seq = ?').run(last + 5, k),
           { seq: k, kind: 'reordered', reason: `seq ${k + 1} links to seq ${last + 5}, which comes after it` },
         ],
-      ]
-      for (const [what, tamper, expected] of expectations) {
-        const db = copy()
-        tamper(db)
-        expect(await failure(db), what).toEqual(expected)
-      }
+      ])
     })
   }
 
   it(`end (seq ${last}): the same, with the head recorded earlier where only it can tell`, async () => {
     const head = { head: recorded }
-    const expectations: [string, (db: Db) => void, object, object?][] = [
-      ['edited', (db) => db.prepare("UPDATE events SET host = 'elsewhere' WHERE seq = ?").run(last), { seq: last, kind: 'changed', reason: 'its content no longer matches its hash (edited after it was written)' }],
-      [
-        'edited and rehashed',
-        (db) => db.prepare('UPDATE events SET host = ?, hash = ? WHERE seq = ?').run('elsewhere', eventHash({ ...row(db, last), host: 'elsewhere' }), last),
-        { seq: last, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) },
-        head,
-      ],
+    await expectFailures([
+      ['edited', (db) => edit(db, last), edited(last)],
+      ['edited and rehashed', (db) => editAndRehash(db, last), { seq: last, kind: 'changed', reason: expect.stringMatching(/history up to it was rewritten/) }, head],
       ['deleted', (db) => deleteRows(db, last, 1), { seq: last, kind: 'missing', reason: `the recorded head is gone: the log ends at seq ${last - 1}` }, head],
       ['three deleted', (db) => deleteRows(db, last - 2, 3), { seq: last, kind: 'missing', reason: `the recorded head is gone: the log ends at seq ${last - 3}` }, head],
       [
@@ -256,11 +255,6 @@ describe('audit verify names each kind of tampering at the start, middle and end
       ],
       ['swapped with the one before', (db) => swap(db, last - 1), { seq: last - 1, kind: 'reordered', reason: `it links to seq ${last}, which comes after it` }],
       ['renumbered', (db) => db.prepare('UPDATE events SET seq = ? WHERE seq = ?').run(last + 5, last), { seq: last, kind: 'changed', reason: `it was renumbered to seq ${last + 5}` }],
-    ]
-    for (const [what, tamper, expected, opts] of expectations) {
-      const db = copy()
-      tamper(db)
-      expect(await failure(db, opts), what).toEqual(expected)
-    }
+    ])
   })
 })

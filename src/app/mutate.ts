@@ -5,6 +5,7 @@ import { applyEvent } from '../drivers/index.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
 import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { hostsAppends } from '../core/hosts.js'
+import { newestEventBroken } from '../events/head-check.js'
 import { validatePayload } from '../events/validate.js'
 import { crashPoint } from '../kernel/crash-point.js'
 import { ensurePrivateDir } from '../kernel/trusted-dir.js'
@@ -41,6 +42,8 @@ export class MutationSession {
   private readonly pending = { containers: new Set<string>(), networks: new Set<string>() }
   /** Where warnings go: this process's stderr, or the client's when a daemon serves one. */
   private readonly warn: (text: string) => void
+  /** Whether this session checked the newest event of the log (once: the rest it appended itself). */
+  private headChecked = false
 
   constructor(
     private readonly app: AppState,
@@ -63,6 +66,12 @@ export class MutationSession {
     const undo = new UndoStack()
     app.db.exec('BEGIN IMMEDIATE')
     let events: NewEvent[]
+    if (!this.headChecked) {
+      this.headChecked = true
+      const broken = newestEventBroken(app.db)
+      // Appending still goes on: the break stays where it is, for audit verify to show.
+      if (broken) this.warn(`Warning: the event log was changed outside patchbay: ${broken}; run patchbay audit verify\n`)
+    }
     try {
       events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
       // A malformed event must never reach the kernel, let alone the log.

@@ -1,14 +1,17 @@
 import type { Db } from '../events/database.js'
+import { UserError } from '../core/errors.js'
 import { ReplayError } from '../events/replay-error.js'
 import { logHead } from '../events/store.js'
 import { createStepRunner } from './projectors.js'
 import { readAhead } from './read-ahead.js'
-import { stepBatches } from './replay-batches.js'
+import { type ReaderJob, type StepBatch, type VerifyBatch, stepBatches, verifyBatches } from './replay-batches.js'
 import { Replay } from './replay.js'
 import { SNAPSHOT_INTERVAL, clearSnapshots, saveSnapshot } from './snapshots.js'
 import { clearProjections, dumpProjections, loadProjections } from './tables.js'
 
 export interface RebuildOptions {
+  /** Replay a log whose hash chain is broken, as it is (the override of a deliberate rebuild). */
+  allowBrokenChain?: boolean
   /** Called with 0 first, then after every batch of events: how many are done, of how many. */
   onProgress?: (done: number, total: number) => void
   snapshotEvery?: number
@@ -19,7 +22,10 @@ export interface RebuildOptions {
  * one transaction that holds the write lock (BEGIN IMMEDIATE): nothing mutates meanwhile, and
  * a failure leaves the old tables. The replay runs in memory (as for --at and verify, and
  * faster than through the file's pages); the tables are copied in at the end, rowids and all,
- * and the snapshots are written on the way. Returns the number of events replayed.
+ * and the snapshots are written on the way. The hash chain is checked as the log is read (on
+ * the reading thread): tables rebuilt from a tampered log would make a forgery look real, so a
+ * broken chain stops the rebuild unless `allowBrokenChain` says it is deliberate. Returns the
+ * number of events replayed.
  */
 export async function rebuildProjections(db: Db, opts: RebuildOptions = {}): Promise<number> {
   const every = opts.snapshotEvery ?? SNAPSHOT_INTERVAL
@@ -31,7 +37,14 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions = {}): Pro
     opts.onProgress?.(0, total)
     const run = createStepRunner(replay.db)
     clearSnapshots(db)
-    for await (const batch of readAhead(db, { kind: 'rebuild', every }, () => stepBatches(db, every))) {
+    const batches = opts.allowBrokenChain ? readAhead(db, { kind: 'rebuild', every }, () => stepBatches(db, every)) : checkedBatches(db, total, every)
+    for await (const batch of batches) {
+      const { broken, unreplayable } = batch as Partial<VerifyBatch>
+      if (broken) {
+        const { seq, kind, reason } = broken
+        throw new UserError(`the event log's hash chain is broken at seq ${seq} (${kind}: ${reason}); rebuilding from it would present a tampered history as the truth. See patchbay audit verify; to rebuild from it anyway, add --allow-broken-chain`)
+      }
+      if (unreplayable) throw new UserError(unreplayable.reason)
       for (const [seq, statement, args] of batch.steps) {
         try {
           run(statement, args)
@@ -51,4 +64,11 @@ export async function rebuildProjections(db: Db, opts: RebuildOptions = {}): Pro
     if (db.inTransaction) db.exec('ROLLBACK')
   }
   return count
+}
+
+/** The log as batches whose every event was checked against the hash chain on the way. */
+function checkedBatches(db: Db, total: number, every: number): AsyncGenerator<StepBatch | VerifyBatch> {
+  const snapshots = Array.from({ length: Math.floor(total / every) }, (_, i) => (i + 1) * every)
+  const job: ReaderJob = { kind: 'verify', from: 1, after: 0, upTo: total, snapshots }
+  return readAhead(db, job, () => verifyBatches(db, job))
 }

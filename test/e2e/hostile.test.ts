@@ -180,4 +180,45 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
       expect(inside.stdout).toMatch(/^10\.1\.0\.2\tc1$/m)
     })
   })
+
+  describe('a tampered log', () => {
+    const sqlite = async (root: string, sql: string): Promise<string> => {
+      const r = await cmd(['sqlite3', join(root, 'patchbay.db'), sql])
+      expect(r.code, r.stderr).toBe(0)
+      return r.stdout.trim()
+    }
+    /** A copy of this sandbox's state in a root of its own, to tamper with. */
+    const copyState = async (): Promise<string> => {
+      const dir = mkdtempSync(join(tmpdir(), 'pbt-forged-'))
+      sb.defer(() => rmSync(dir, { recursive: true, force: true }))
+      const r = await cmd(['sqlite3', join(sb.root, 'patchbay.db'), `.backup '${join(dir, 'patchbay.db')}'`])
+      expect(r.code, r.stderr).toBe(0)
+      return dir
+    }
+
+    it('admin rebuild refuses a log whose payload was edited, and shows nothing forged', async () => {
+      const root = await copyState()
+      const seq = Number(await sqlite(root, "SELECT min(seq) FROM events WHERE type = 'NetworkCreated' AND json_extract(payload, '$.name') = 'nw1'"))
+      await sqlite(root, `UPDATE events SET payload = replace(payload, '"nw1"', '"forged"') WHERE seq = ${seq}`)
+      const r = await sb.run(['admin', 'rebuild'], { env: { PATCHBAY_ROOT: root } })
+      expect(r.code).toBe(1)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(r.stderr.trimEnd()).toMatch(new RegExp(`^Error: the event log's hash chain is broken at seq ${seq} \\(changed: .*--allow-broken-chain$`))
+      const names = await sb.ok(['network', 'ls', '--format', '{{.Name}}'], { env: { PATCHBAY_ROOT: root } })
+      expect(names.split('\n')).not.toContain('forged')
+      // Deliberately: the override replays the edited history as it is.
+      await sb.ok(['admin', 'rebuild', '--allow-broken-chain'], { env: { PATCHBAY_ROOT: root } })
+      expect((await sb.ok(['network', 'ls', '--format', '{{.Name}}'], { env: { PATCHBAY_ROOT: root } })).split('\n')).toContain('forged')
+    })
+
+    it('a change warns on stderr when the newest event was edited, and still happens', async () => {
+      const root = await copyState()
+      await sqlite(root, "UPDATE events SET host = 'elsewhere' WHERE seq = (SELECT max(seq) FROM events)")
+      const head = Number(await sqlite(root, 'SELECT max(seq) FROM events'))
+      const r = await sb.run(['network', 'create', '--subnet', '10.77.0.0/24', 'after-edit'], { env: { PATCHBAY_ROOT: root } })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toBe(`Warning: the event log was changed outside patchbay: the newest event (seq ${head}) no longer matches its hash; run patchbay audit verify\n`)
+      await sb.ok(['network', 'rm', 'after-edit'], { env: { PATCHBAY_ROOT: root } })
+    })
+  })
 })

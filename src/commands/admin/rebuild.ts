@@ -1,8 +1,12 @@
+import { Flags } from '@oclif/core'
 import { PatchbayCommand } from '../../cli/base.js'
 
 export default class AdminRebuild extends PatchbayCommand {
-  static description = 'Drop every projection and snapshot and rebuild them from the event log (holds the write lock meanwhile)'
-  static examples = ['<%= config.bin %> admin rebuild']
+  static description = 'Drop every projection and snapshot and rebuild them from the event log, checking its hash chain on the way (holds the write lock meanwhile)'
+  static examples = ['<%= config.bin %> admin rebuild', '<%= config.bin %> admin rebuild --allow-broken-chain   # deliberately, from a log audit verify rejects']
+  static flags = {
+    'allow-broken-chain': Flags.boolean({ description: 'rebuild even when the hash chain is broken (the log was edited outside patchbay): the tables then show the edited history' }),
+  }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AdminRebuild)
@@ -12,7 +16,7 @@ export default class AdminRebuild extends PatchbayCommand {
     const started = process.hrtime.bigint()
     const count = await this.withApp(flags.root, async (app) => {
       try {
-        return await rebuildProjections(app.db, { onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) })
+        return await rebuildProjections(app.db, { allowBrokenChain: flags['allow-broken-chain'], onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)) })
       } finally {
         bar?.stop()
       }

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs'
 import { type Paths, pathsFor } from '../config/paths.js'
 import { decideBuiltins } from '../core/builtin-networks.js'
 import { UserError } from '../core/errors.js'
+import { storageProblem } from '../kernel/storage.js'
 import { untrustedStateDir } from '../kernel/trusted-dir.js'
 import { currentActor, currentHost } from '../events/actor.js'
-import { type Db, openDatabase } from '../events/database.js'
+import { type Db, openDatabase, openReadOnly } from '../events/database.js'
 import { randomHex } from '../events/crypto.js'
 import { EventLog } from '../events/store.js'
 import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
@@ -33,11 +35,11 @@ export interface AppState {
  * Opens the state under `root`. patchbay trusts only root and its own directories: a state
  * directory another user could change (or redirect) is refused before anything is opened.
  */
-export function openState(root: string): AppState {
+export function openState(root: string, opts: { readOnly?: boolean } = {}): AppState {
   const paths = pathsFor(root)
   const untrusted = untrustedStateDir(paths.root, process.getuid?.() ?? 0)
   if (untrusted) throw new UserError(`cannot keep patchbay state in ${paths.root}: ${untrusted}`)
-  const db = openDatabase(paths.db)
+  const { db, writable } = openLog(paths, opts.readOnly === true)
   const log = new EventLog(db, withSnapshots(db, createProjector(db)))
   // Looked up on the first append only: read commands never need them (getpwuid is not free).
   let who: { actor: ReturnType<typeof currentActor>; host: string } | undefined
@@ -52,8 +54,28 @@ export function openState(root: string): AppState {
     },
     close: () => db.close(),
   }
-  ensureBuiltins(app)
+  if (writable) ensureBuiltins(app)
   return app
+}
+
+/**
+ * The log, opened as usual; or, for a command that only reads, on a file system that takes no
+ * writes (read-only, full), opened read-only, so that reading still works where SQLite can.
+ * A command that would change things is told what is wrong with the file system.
+ */
+function openLog(paths: Paths, readOnly: boolean): { db: Db; writable: boolean } {
+  try {
+    return { db: openDatabase(paths.db), writable: true }
+  } catch (err) {
+    const problem = storageProblem(paths.root)
+    if (!problem) throw err
+    if (!readOnly || !existsSync(paths.db)) throw new UserError(`cannot change patchbay state in ${paths.root}: ${problem}`)
+    try {
+      return { db: openReadOnly(paths.db), writable: false }
+    } catch {
+      throw new UserError(`cannot read patchbay state in ${paths.root}: ${problem}`)
+    }
+  }
 }
 
 /** A fresh root starts with docker's three networks, recorded as the log's first events. */

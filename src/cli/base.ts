@@ -19,13 +19,15 @@ export abstract class PatchbayCommand extends Command {
 
   /** Commands that change the kernel refuse to start without root, before touching anything. */
   protected static needsRoot = false
+  /** Commands that write the state without changing the kernel (admin rebuild). */
+  protected static writesState = false
   private debugErrors = false
 
   /** Runs `fn` with the state open, closing it afterwards. */
   protected async withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T): Promise<T> {
     const ctor = this.constructor as typeof PatchbayCommand
     const { withApp } = await import('./state-access.js')
-    return withApp(root, fn, ctor.needsRoot ? this.id?.replace(':', ' ') : undefined)
+    return withApp(root, fn, ctor.needsRoot ? this.id?.replace(':', ' ') : undefined, ctor.needsRoot || ctor.writesState)
   }
 
   /** A command whose code is shared with the fast path (see read-commands.ts). */

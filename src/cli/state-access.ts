@@ -5,13 +5,14 @@ import type { StateQueries } from '../projections/queries.js'
 
 /**
  * Opens the state for a command. `needsRoot` names a command that changes the kernel: it
- * refuses to start without root, before touching anything.
+ * refuses to start without root, before touching anything. A command that neither needs root
+ * nor `writes` only reads, and may read a state its file system no longer lets it write.
  */
-export async function openApp(root: string, needsRoot?: string): Promise<AppState> {
+export async function openApp(root: string, needsRoot?: string, writes = needsRoot !== undefined): Promise<AppState> {
   if (needsRoot && process.getuid?.() !== 0) throw new UserError(`patchbay ${needsRoot} needs root to change network namespaces (try sudo)`)
   const { openState } = await import('../app/state.js')
   try {
-    return openState(root)
+    return openState(root, { readOnly: !writes })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     // Opening the log writes to it (WAL, migrations): reading needs write access too.
@@ -30,9 +31,9 @@ export function keepOpen(app: AppState | undefined): void {
 }
 
 /** Runs `fn` with the state open, closing it afterwards (unless it is the resident one). */
-export async function withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T, needsRoot?: string): Promise<T> {
+export async function withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T, needsRoot?: string, writes?: boolean): Promise<T> {
   if (resident && resident.paths.root === resolve(root)) return fn(resident)
-  const app = await openApp(root, needsRoot)
+  const app = await openApp(root, needsRoot, writes)
   try {
     return await fn(app)
   } finally {

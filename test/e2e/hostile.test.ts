@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot } from './sandbox.js'
+import { BIN, NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot } from './sandbox.js'
 import { rejected } from './unchanged.js'
 
 describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
@@ -219,6 +219,27 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toBe(`Warning: the event log was changed outside patchbay: the newest event (seq ${head}) no longer matches its hash; run patchbay audit verify\n`)
       await sb.ok(['network', 'rm', 'after-edit'], { env: { PATCHBAY_ROOT: root } })
+    })
+  })
+
+  describe('a file system that takes no writes', () => {
+    /** Runs `script` in a private mount namespace (mounts made there vanish with it); $PB runs patchbay on root `dir` in the sandbox. */
+    const inMountNs = (dir: string, script: string) =>
+      cmd(['unshare', '-m', 'sh', '-c', `set -e; PB="nsenter --net=/run/netns/${sb.ns} -- env PATCHBAY_ROOT=${dir} ${BIN}"; ${script}`])
+
+    it('read-only: reads work, a change says why it cannot happen', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pbt-ro-'))
+      sb.defer(() => rmSync(dir, { recursive: true, force: true }))
+      await sb.ok(['network', 'create', '--subnet', '10.88.0.0/24', 'kept'], { env: { PATCHBAY_ROOT: dir } })
+      const r = await inMountNs(dir, `mount --bind -o ro ${dir} ${dir}; $PB network ls --format '{{.Name}}'; $PB audit verify | cut -c1-3; $PB network create other || true`)
+      expect(r.stdout).toBe('bridge\nhost\nnone\nkept\nok:\n')
+      expect(r.stderr).toBe(`Error: cannot change patchbay state in ${dir}: its file system is read-only (remount it read-write)\n`)
+    })
+
+    it('full: reads work, a change says the disk is full', async () => {
+      const r = await inMountNs('/mnt/state', `mount -t tmpfs -o size=1m tmpfs /mnt; mkdir -m 700 /mnt/state; $PB network create --subnet 10.89.0.0/24 kept >/dev/null; dd if=/dev/zero of=/mnt/fill bs=4k 2>/dev/null || true; $PB network ls --format '{{.Name}}'; $PB network create other || true`)
+      expect(r.stdout).toBe('bridge\nhost\nnone\nkept\n')
+      expect(r.stderr).toBe('Error: cannot change patchbay state in /mnt/state: its file system is full (free some space)\n')
     })
   })
 })

@@ -4,6 +4,7 @@ import { PatchbayCommand } from '../../cli/base.js'
 export default class AdminRebuild extends PatchbayCommand {
   static description = 'Drop every projection and snapshot and rebuild them from the event log, checking its hash chain on the way (holds the write lock meanwhile)'
   static examples = ['<%= config.bin %> admin rebuild', '<%= config.bin %> admin rebuild --allow-broken-chain   # deliberately, from a log audit verify rejects']
+  static writesState = true
   static flags = {
     'allow-broken-chain': Flags.boolean({ description: 'rebuild even when the hash chain is broken (the log was edited outside patchbay): the tables then show the edited history' }),
   }

@@ -1,4 +1,5 @@
 import AdminRebuild from './commands/admin/rebuild.js'
+import AdminTeardown from './commands/admin/teardown.js'
 import Apply from './commands/apply.js'
 import AuditHead from './commands/audit/head.js'
 import AuditVerify from './commands/audit/verify.js'
@@ -41,6 +42,7 @@ export const COMMANDS = {
   'audit:verify': AuditVerify,
   'audit:head': AuditHead,
   'admin:rebuild': AdminRebuild,
+  'admin:teardown': AdminTeardown,
   apply: Apply,
   daemon: Daemon,
 }

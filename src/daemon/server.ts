@@ -90,7 +90,7 @@ function readRequest(sock: Socket): Promise<Buffer | undefined> {
 }
 
 /** Whether something already answers on the socket (another daemon for the same root). */
-function answering(path: string): Promise<boolean> {
+export function answering(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(path)
     probe.on('connect', () => (probe.destroy(), resolve(true))).on('error', () => resolve(false))

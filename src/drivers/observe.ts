@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../config/paths.js'
 import type { ContainerRow } from '../projections/queries.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import type { AddressInfo, LinkInfo, RouteInfo, Rtnl } from '../kernel/netlink.js'
+import { listDir } from '../kernel/hostsfile.js'
 import { listNftTable } from '../kernel/nft.js'
 import { isNetnsMount, namespaceInode } from '../kernel/netns.js'
 import { ipv4ForwardingEnabled } from '../kernel/sysctl.js'
@@ -39,14 +40,6 @@ export interface Observed {
 
 async function readNetns(sock: Rtnl): Promise<ObservedNetns> {
   return { links: await sock.listLinks(), addresses: await sock.listAddresses(), routes: await sock.listRoutes() }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
-  }
 }
 
 function readOr<T>(path: string, parse: (text: string) => T, fallback: T): T {

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { crashPoint } from './crash-point.js'
 
@@ -63,4 +63,19 @@ export function removeFile(path: string): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
+}
+
+/** The names in a directory; none when it does not exist (or cannot be read). */
+export function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+/** Removes a directory and everything in it; a missing one is fine. */
+export function removeTree(dir: string): void {
+  crashPoint()
+  rmSync(dir, { recursive: true, force: true })
 }

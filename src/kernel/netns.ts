@@ -1,6 +1,7 @@
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crashPoint } from './crash-point.js'
+import { listDir } from './hostsfile.js'
 import { KernelError } from './errors.js'
 import { native } from './native.js'
 
@@ -103,15 +104,8 @@ export function machineNetnsInodes(): number[] {
  * to tell a namespace patchbay made (for any root) from one another runtime made.
  */
 export function findNetnsFile(dir: string, sub: string, inode: number): string | undefined {
-  const list = (d: string): string[] => {
-    try {
-      return readdirSync(d)
-    } catch {
-      return []
-    }
-  }
-  for (const run of list(dir)) {
-    for (const f of list(join(dir, run, sub))) if (namespaceInode(join(dir, run, sub, f)) === inode) return join(dir, run, sub, f)
+  for (const run of listDir(dir)) {
+    for (const f of listDir(join(dir, run, sub))) if (namespaceInode(join(dir, run, sub, f)) === inode) return join(dir, run, sub, f)
   }
   return undefined
 }

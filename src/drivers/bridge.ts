@@ -20,7 +20,7 @@ async function ensureBridge(spec: BridgeSpec, k: KernelSession, undo: UndoStack)
   const known = k.bridges.get(spec.bridge)
   if (known !== undefined) return known
   const host = k.host()
-  const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu, group: k.linkGroup })
+  const { index, created } = await host.ensureBridge(spec.bridge, { mtu: spec.mtu, group: k.linkGroup, claimUnmarked: k.claimUnmarked })
   if (created) {
     undo.push(() => host.deleteLink(spec.bridge))
     k.firewallDirty = true

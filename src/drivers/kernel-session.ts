@@ -45,8 +45,15 @@ export class KernelSession {
   /** Kernel changes still running on worker threads; settle() waits for them. */
   private readonly background: Promise<unknown>[] = []
 
-  /** linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup). */
-  constructor(readonly linkGroup: number) {}
+  /**
+   * linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup).
+   * claimUnmarked: restore's session, which takes over a bridge of the log's name even when it
+   * lacks the stamp (made by an older build); everyone else refuses such a bridge.
+   */
+  constructor(
+    readonly linkGroup: number,
+    readonly claimUnmarked = false,
+  ) {}
 
   host(): Rtnl {
     this.hostSock ??= Rtnl.open()

@@ -24,7 +24,7 @@ export class RestoreApplier {
     private readonly paths: Paths,
   ) {
     ensurePrivateDir(paths.run)
-    this.k = new KernelSession(paths.linkGroup)
+    this.k = new KernelSession(paths.linkGroup, true)
   }
 
   async apply(a: RestoreAction): Promise<void> {

@@ -1,12 +1,27 @@
 import { DOCKER_NAMES } from '../events/event-filter.js'
 import type { Actor, StoredEvent } from '../events/types.js'
 
+const CONTROL = /[\x00-\x1f\x7f]/g
+
+/** Control characters as escapes: one event is one line, whatever a value recorded holds. */
+const visible = (text: string): string => text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
 /** The person behind a change: the sudo user first when there was one. */
 export function actorName(a: Actor): string {
-  return a.sudoUser && a.sudoUser !== a.user ? `${a.sudoUser} (sudo as ${a.user})` : a.user
+  return visible(a.sudoUser && a.sudoUser !== a.user ? `${a.sudoUser} (sudo as ${a.user})` : a.user)
 }
 
-const quoteArg = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)
+/**
+ * An argument as a shell would take it back: bare when safe, in single quotes otherwise, and
+ * in bash's $'…' with escapes when it holds a control character (a newline in a label must not
+ * start what looks like another line of the audit trail).
+ */
+function quoteArg(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg
+  if (!/[\x00-\x1f\x7f]/.test(arg)) return `'${arg.replaceAll("'", `'\\''`)}'`
+  const escaped = arg.replace(/[\\']/g, (c) => `\\${c}`).replace(CONTROL, (c) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return `$'${escaped}'`
+}
 
 /** The command that made a change, quoted so it can be pasted into a shell. */
 export function commandLine(a: Actor): string {

@@ -240,8 +240,11 @@ export class Rtnl {
    * Creates the bridge if it is missing, brings it up and applies mtu. A non-bridge link of that
    * name is an error. The MTU is set by a separate change, never at creation: only a change marks
    * it as user-set, and otherwise the kernel re-derives a bridge's MTU from its ports as they join.
+   * An existing bridge without `group` is someone else's (docker's, the administrator's): it is
+   * refused unless `claimUnmarked` (restore, repairing a bridge the log says is patchbay's), since
+   * patchbay would otherwise put addresses on it and delete it with its network.
    */
-  async ensureBridge(name: string, opts: { mtu?: number; group?: number } = {}): Promise<{ index: number; created: boolean }> {
+  async ensureBridge(name: string, opts: { mtu?: number; group?: number; claimUnmarked?: boolean } = {}): Promise<{ index: number; created: boolean }> {
     const what = `create bridge ${name}`
     let link = await this.getLinkByName(name)
     let created = false
@@ -262,6 +265,9 @@ export class Rtnl {
     }
     const kind = link.attrs.linkinfo ? ifla.parseInfo(link.attrs.linkinfo).kind : undefined
     if (kind !== 'bridge') throw new KernelError('EEXIST', `${what}: a ${kind ?? 'non-bridge'} link with that name exists`)
+    if (!created && opts.group !== undefined && link.attrs.group !== opts.group && !opts.claimUnmarked) {
+      throw new KernelError('EEXIST', `${what}: a bridge with that name exists that patchbay did not make (choose another com.docker.network.bridge.name)`)
+    }
     const index = link.data.index!
     const mtu = opts.mtu !== undefined && opts.mtu !== link.attrs.mtu ? opts.mtu : undefined
     const group = opts.group !== undefined && opts.group !== link.attrs.group ? opts.group : undefined
@@ -430,7 +436,8 @@ export class Rtnl {
    * Creates a veth pair whose peer is born inside another namespace (IFLA_NET_NS_FD) with its
    * final name and MAC, so it never appears, even briefly, in this namespace under a name that
    * could clash. The host end is enslaved and brought up in the same request. A leftover host
-   * end from an interrupted attempt is deleted (taking its peer with it) and the pair recreated.
+   * end from an interrupted attempt (stamped with `group`) is deleted (taking its peer with it)
+   * and the pair recreated; a link of that name that patchbay did not make is left alone.
    */
   async createVethPeerInNetns(o: VethIntoNetns): Promise<void> {
     const what = `create veth ${o.hostName}`
@@ -454,7 +461,10 @@ export class Rtnl {
         try {
           await create()
         } catch (err) {
-          if (codeOf(err) !== 'EEXIST' || !(await this.deleteLink(o.hostName))) throw err
+          if (codeOf(err) !== 'EEXIST') throw err
+          const existing = await this.getLinkByName(o.hostName)
+          if (existing && existing.attrs.group !== o.group) throw new KernelError('EEXIST', `${what}: a link with that name exists that patchbay did not make`)
+          if (!(await this.deleteLink(o.hostName))) throw err
           await create()
         }
       })

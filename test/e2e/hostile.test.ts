@@ -242,4 +242,28 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
       expect(r.stderr).toBe('Error: cannot change patchbay state in /mnt/state: its file system is full (free some space)\n')
     })
   })
+
+  describe("the host's own links are never taken over", () => {
+    it('a bridge patchbay did not make is refused as a network bridge, and left as it was', async () => {
+      await sb.shOk('ip link add br-admin type bridge && ip link set br-admin up')
+      sb.defer(() => void sb.sh('ip link del br-admin'))
+      const before = await sb.shOk('ip -o addr show dev br-admin; ip -o link show dev br-admin')
+      const r = await sb.run(['network', 'create', '-o', 'com.docker.network.bridge.name=br-admin', '--subnet', '10.66.0.0/24', 'takeover'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/^Error: create bridge br-admin: a bridge with that name exists that patchbay did not make \(choose another com\.docker\.network\.bridge\.name\)/)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(await sb.shOk('ip -o addr show dev br-admin; ip -o link show dev br-admin')).toBe(before)
+      expect(await sb.ok(['network', 'ls', '--format', '{{.Name}}'])).not.toMatch(/takeover/)
+    })
+  })
+
+  describe('the audit trail stays one event a line', () => {
+    it('a label with a newline shows as an escape in events and history', async () => {
+      await sb.ok(['network', 'create', '--label', 'x=y\n2026-01-01T00:00:00.000Z NetworkRemoved network nw1 by root', '--subnet', '10.67.0.0/24', 'labelled'])
+      const lines = (await sb.ok(['events', '-f', 'network=labelled'])).trimEnd().split('\n')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toContain("--label $'x=y\\n2026-01-01T00:00:00.000Z NetworkRemoved network nw1 by root'")
+      expect((await sb.ok(['network', 'history', 'labelled'])).trimEnd().split('\n')).toHaveLength(3)
+    })
+  })
 })

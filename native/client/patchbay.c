@@ -9,6 +9,11 @@
  *
  * Finding the root here is only a hint for finding the socket: the daemon parses the command
  * line itself and declines a command that names another root.
+ *
+ * Whoever answers on the socket receives the command line, cwd and environment and decides
+ * what the command prints and returns, so the client talks only to a daemon of its own uid or
+ * root's (trusted_daemon); anyone else's socket is refused with a warning and the Node CLI runs
+ * the command.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -138,13 +144,40 @@ static int read_all(int fd, char *p, size_t n) {
   return 1;
 }
 
+/*
+ * Whether fd, connected to path, reaches a daemon of the client's uid or root's; nothing has
+ * been sent yet. If not, says why on stderr. The file is checked without following links (a
+ * link may lead to anyone's socket), then the listener itself: its uid is the kernel's, taken
+ * when it called listen(), so a file swapped between connect() and lstat() cannot pass for root's.
+ */
+static int trusted_daemon(int fd, const char *path) {
+  struct stat st;
+  struct ucred peer;
+  socklen_t size = sizeof peer;
+  unsigned me = getuid();
+  char why[128];
+  if (lstat(path, &st) != 0) return 0; /* removed since connect(): a daemon stopping */
+  if (!S_ISSOCK(st.st_mode))
+    snprintf(why, sizeof why, "it is %s", S_ISLNK(st.st_mode) ? "a symbolic link, not a socket" : "not a socket");
+  else if (st.st_uid != me && st.st_uid != 0)
+    snprintf(why, sizeof why, "it is owned by uid %u, not by root or you (uid %u)", (unsigned)st.st_uid, me);
+  else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
+    snprintf(why, sizeof why, "cannot tell who serves it: %s", strerror(errno));
+  else if (peer.uid != me && peer.uid != 0)
+    snprintf(why, sizeof why, "it is served by uid %u, not by root or you (uid %u)", (unsigned)peer.uid, me);
+  else
+    return 1;
+  fprintf(stderr, "patchbay: not using %s: %s\n", path, why);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   (void)argc;
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   int len = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/daemon.sock", root_of(argv));
   if (len < 0 || (size_t)len >= sizeof addr.sun_path) run_node(argv);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) run_node(argv);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || !trusted_daemon(fd, addr.sun_path)) run_node(argv);
   struct buf req = {0};
   if (!build_request(&req, argv) || !write_all(fd, req.data, req.len)) run_node(argv);
 

@@ -4,8 +4,8 @@
  * the same commands give without it, and anything the daemon must not serve (another
  * namespace, another uid, a command only the full CLI has) runs on its own as before.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -33,6 +33,55 @@ function rawExchange(socket: string, bytes: Buffer): Promise<Buffer> {
     const sock = connect(socket, () => sock.write(bytes))
     sock.on('data', (d) => chunks.push(d)).on('close', () => resolve(Buffer.concat(chunks))).on('error', reject)
   })
+}
+
+/**
+ * A fake daemon on ROOT/daemon.sock served by uid 65534, as a user who could write there would
+ * serve one: it answers each of its `count` connections at once with a spoofed success
+ * (ACCEPTED, STDOUT "deadbeef-spoofed", EXIT 0), then prints how many bytes the client sent.
+ * It binds as root (the root is root's), gives the file to `owner`, and drops to 65534 before
+ * listen(): that is when the kernel takes the credentials a client sees (SO_PEERCRED).
+ */
+const SPOOFER = `
+import os, socket, sys
+path, owner, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+os.chown(path, owner, owner)
+os.setgroups([]); os.setgid(65534); os.setuid(65534)
+s.listen()
+print('ready', flush=True)
+frame = lambda kind, data: kind + len(data).to_bytes(4, 'little') + data
+for _ in range(count):
+    c, _ = s.accept()
+    try:
+        c.sendall(frame(b'A', b'') + frame(b'O', b'deadbeef-spoofed\\n') + frame(b'X', b'0'))
+    except OSError:
+        pass
+    c.settimeout(5)
+    got = 0
+    try:
+        while (data := c.recv(65536)):
+            got += len(data)
+    except OSError:
+        pass
+    print('received', got, 'bytes', flush=True)
+    c.close()
+`
+
+/** Starts SPOOFER on the sandbox's socket; `done` is what it printed after its connections (10 s at most). */
+async function startSpoofer(sb: AsyncSandbox, owner: number, count: number): Promise<{ done: Promise<string> }> {
+  const child = spawn('python3', ['-c', SPOOFER, join(sb.root, 'daemon.sock'), String(owner), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  sb.defer(() => child.kill('SIGKILL'))
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  for (let i = 0; i < 100 && !out.includes('ready\n'); i++) await new Promise((r) => setTimeout(r, 50))
+  expect(out).toBe('ready\n')
+  const done = new Promise<string>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    child.on('close', () => (clearTimeout(timer), resolve(out.slice('ready\n'.length))))
+  })
+  return { done }
 }
 
 /** The daemon's stdout so far, and a way to wait for a line of it. */
@@ -186,6 +235,35 @@ describe.skipIf(!isRoot)(`patchbay daemon ${isRoot ? '' : `— skipped: ${NOT_RO
 
   it('another uid is not served: it gets the usual refusal from the CLI itself', async () => {
     expect(await served.fail(['run', '--name', 'nobody1'], { asUid: 65534 })).toMatch(/^Error: patchbay container create needs root .*\n$/)
+  })
+
+  it('a socket owned or served by another uid is not trusted: nothing is sent to it, the command runs on its own, one warning says why', async () => {
+    const sb = createAsyncSandbox('spoofed')
+    try {
+      const socket = join(sb.root, 'daemon.sock')
+      const refused = (why: string) => `patchbay: not using ${socket}: ${why}, not by root or you (uid 0)\n`
+
+      // Its file and its listener are the other uid's: the CLI, run instead, refuses such a root.
+      let spoofer = await startSpoofer(sb, 65534, 1)
+      const owned = await sb.run(['network', 'ls', '--format', '{{.Name}}'])
+      expect(owned.stdout).toBe('')
+      expect(owned.stderr.split(/(?<=\n)/)).toEqual([refused('it is owned by uid 65534'), expect.stringMatching(/^Error: .*daemon\.sock in it belongs to uid 65534\n$/)])
+      expect(owned.code).toBe(1)
+      expect(await spoofer.done).toBe('received 0 bytes\n')
+
+      // Its file is root's, its listener is not: only the kernel's credentials tell.
+      rmSync(socket)
+      spoofer = await startSpoofer(sb, 0, 2)
+      const served = refused('it is served by uid 65534')
+      expect(await sb.run(['network', 'ls', '--format', '{{.Name}}'])).toEqual({ code: 0, stdout: 'bridge\nhost\nnone\n', stderr: served })
+      const run = await sb.run(['run', '--name', 'real', '--net', 'none'])
+      expect({ ...run, stdout: run.stdout.replace(/^[0-9a-f]{64}\n$/, 'ID') }).toEqual({ code: 0, stdout: 'ID', stderr: served })
+      expect(await spoofer.done).toBe('received 0 bytes\n'.repeat(2))
+      // Nobody listens on the socket left behind: no daemon, no warning.
+      expect(await sb.run(['inspect', '-f', '{{.Name}}', 'real'])).toEqual({ code: 0, stdout: '/real\n', stderr: '' })
+    } finally {
+      sb.cleanup()
+    }
   })
 
   it('a second daemon on the same root is refused; a stopped one removes its socket; a killed one leaves a socket that commands survive', { timeout: 60_000 }, async () => {

@@ -156,24 +156,34 @@ export class ConsulStore implements ClusterStore {
   private async follow(prefix: string, from: number, handlers: WatchHandlers, signal: AbortSignal): Promise<void> {
     let snapshot = await this.startingSnapshot(prefix, from, handlers, signal)
     let retryMs = RETRY_MS.first
+    let failed = false
     while (snapshot && !signal.aborted) {
       let res
       try {
-        res = await this.readPrefix(prefix, {
-          // consul treats index 0 as "answer now"; a revision of 0 means the prefix never had a write.
-          index: Math.max(snapshot.revision, 1),
-          wait: `${WATCH_WAIT_SECONDS}s`,
-          // consul adds up to wait/16 of jitter before answering an unchanged query.
-          timeoutMs: (WATCH_WAIT_SECONDS * 1000 * 17) / 16 + this.config.timeoutMs,
-          signal,
-        })
+        // After a failure the agent may be a new one: consul blocks a query whose index is ahead
+        // of its own for the whole wait, so the first read after a failure does not block.
+        res = await this.readPrefix(
+          prefix,
+          failed
+            ? { signal }
+            : {
+                // consul treats index 0 as "answer now"; a revision of 0 means the prefix never had a write.
+                index: Math.max(snapshot.revision, 1),
+                wait: `${WATCH_WAIT_SECONDS}s`,
+                // consul adds up to wait/16 of jitter before answering an unchanged query.
+                timeoutMs: (WATCH_WAIT_SECONDS * 1000 * 17) / 16 + this.config.timeoutMs,
+                signal,
+              },
+        )
       } catch (err) {
         if (signal.aborted) return
         handlers.onError(err as Error)
+        failed = true
         await sleep(retryMs, signal)
         retryMs = Math.min(retryMs * 2, RETRY_MS.max)
         continue
       }
+      failed = false
       retryMs = RETRY_MS.first
       if (signal.aborted) return
       if (res.index < snapshot.revision) {

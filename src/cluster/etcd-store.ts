@@ -36,7 +36,7 @@ type Policy = NonNullable<NonNullable<IOptions['faultHandling']>['global']>
  * etcd3 retries a failed call three times and then stops calling a host for 5 s; here a call
  * is tried once within its deadline, and the caller decides about retrying.
  */
-const callOnce = { execute: (fn: () => unknown) => fn() } as unknown as Policy
+const callOnce = { execute: async (fn: () => unknown) => fn() } as unknown as Policy
 
 export class EtcdStore implements ClusterStore {
   readonly description: string
@@ -51,7 +51,9 @@ export class EtcdStore implements ClusterStore {
     const deadline = () => ({ deadline: Date.now() + timeoutMs })
     this.client = new Etcd3({
       hosts: `${tls ? 'https' : 'http'}://${config.url.host}:${config.url.port}`,
-      credentials: tls && { rootCertificate: tls.ca ?? Buffer.alloc(0), privateKey: tls.key, certChain: tls.cert },
+      // Without kv.cacertfile, grpc trusts the system's CAs: it takes a null rootCertificate
+      // (whatever etcd3's type says).
+      credentials: tls && { rootCertificate: tls.ca ?? (null as unknown as Buffer), privateKey: tls.key, certChain: tls.cert },
       auth: auth && { ...auth, callOptions: deadline },
       dialTimeout: timeoutMs,
       // Streams (watch, lease keep-alive) live long; every other call has the deadline.
@@ -118,19 +120,29 @@ export class EtcdStore implements ClusterStore {
       close()
       handlers.onReset(reason)
     }
+    let delivered = revision
     watcher.on('data', (res: IWatchResponse) => {
       if (!open || res.events.length === 0) return // a progress notification
       const changes = res.events.map((ev) => {
         const k = ev.kv.key.toString('utf8').slice(this.root.length)
         return ev.type === 'Delete' ? { key: k, version: 0 } : { key: k, value: ev.kv.value.toString('utf8'), version: Number(ev.kv.mod_revision) }
       })
-      handlers.onChange(changes, Number(res.events[res.events.length - 1]!.kv.mod_revision))
+      delivered = Number(res.events[res.events.length - 1]!.kv.mod_revision)
+      handlers.onChange(changes, delivered)
     })
     // etcd3 would resume by itself from the last header revision it saw, which can skip events
     // that were still being replayed: a lost stream is a reset here, and the caller lists again.
     watcher.on('disconnected', (err: Error) => reset(`lost the watch stream to ${this.description}: ${err.message}`))
-    // A cancelled watch ("required revision has been compacted") is how etcd3 reports compaction.
-    watcher.on('error', (err: Error) => reset(`${this.description} ended the watch: ${err.message}`))
+    // etcd cancels a watch whose start was compacted away; etcd3 passes on neither the reason
+    // nor compact_revision (etcd 3.4 sends no reason), so a read at that revision tells.
+    watcher.on('error', (err: Error) => {
+      if (!open) return
+      void this.client.kv.range({ key, range_end: prefixEnd(key), revision: delivered + 1, limit: 1 }, { deadline: Date.now() + this.config.timeoutMs }).then(
+        () => reset(`${this.description} ended the watch: ${err.message}`),
+        (why: Error) =>
+          reset(/compacted/.test(why.message) ? `${this.description} compacted its history past revision ${delivered}` : `${this.description} ended the watch: ${err.message}`),
+      )
+    })
     return { close }
   }
 

@@ -41,7 +41,12 @@ export interface Session {
 }
 
 export interface WatchHandlers {
-  /** Changes after the previous revision, in store order; resume a later watch from `revision`. */
+  /**
+   * Changes after the previous batch; once applied, the prefix is as the store had it at
+   * `revision`, from which a later watch can resume. etcd delivers every change in store order;
+   * consul answers with the whole prefix, so a batch holds each changed key once, in its latest
+   * state (a key put and deleted between two answers shows only as deleted).
+   */
   onChange(changes: KvChange[], revision: number): void
   /**
    * The watch cannot go on from where it was (etcd compacted past it, consul's index went

@@ -80,6 +80,9 @@ export function openRemoteStore(u: Underlay, host: Host, url: string, opts: { ti
   const call = <T>(req: DistributiveOmit<Request, 'id'>): Promise<T> => {
     const id = nextId++
     return new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return reject(new Error(`store runner in ${host.name} has exited (${child.signalCode ?? child.exitCode}): ${stderr.trim()}`))
+      }
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
       child.stdin!.write(`${JSON.stringify({ ...req, id })}\n`)
     })

@@ -58,7 +58,9 @@ export interface Underlay {
   underlayNs: string
   /** Scratch directory (store data, logs), removed by cleanup. */
   tmp: string
+  /** A consul agent in host 1 with an empty store (a restart after stop() loses the data). */
   startConsul(): Promise<StoreServer>
+  /** etcd in host 1 with an empty store. */
   startEtcd(): Promise<StoreServer>
   /** An extra clean-up step, run before the processes are killed. */
   defer(fn: () => void): void
@@ -210,6 +212,7 @@ async function startEtcd(u: Underlay): Promise<StoreServer> {
 
 async function startServer(u: Underlay, kind: 'consul' | 'etcd', url: string, argv: string[], ready: string[]): Promise<StoreServer> {
   const host = u.hosts[0]!
+  rmSync(join(u.tmp, kind), { recursive: true, force: true }) // the data directory
   const logFile = join(u.tmp, `${kind}.log`)
   const started = performance.now()
   const child = host.start(argv, { log: logFile })

@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer'
 import { type Config, Parser } from '@oclif/core'
 import type { HostFacts } from '../app/host-facts.js'
 import { UserError } from '../core/errors.js'
-import { lineWords } from './line-words.js'
+import { lineWords, shownInput } from './line-words.js'
 import { oneLine } from './errors.js'
 import { type Operation, isMutationCommand } from './operations.js'
 
@@ -14,21 +15,40 @@ export interface BatchLine {
   ops: Operation[]
 }
 
+/** How much of a word or line of input an error shows, and of a message echoing it (oclif's, say). */
+const SHOWN_WORD = 40
+const SHOWN_MESSAGE = 300
+
+/** `line N: message`, with what the message echoes from the input escaped and cut short. */
+export function lineError(number: number, message: string): string {
+  return `line ${number}: ${shownInput(message, SHOWN_MESSAGE)}`
+}
+
+/** The input's lines, split at LF without decoding them. */
+function splitLines(input: Buffer): Buffer[] {
+  const lines: Buffer[] = []
+  let start = 0
+  for (let end = input.indexOf(10); end >= 0; start = end + 1, end = input.indexOf(10, start)) lines.push(input.subarray(start, end))
+  lines.push(input.subarray(start))
+  return lines
+}
+
 /**
  * Reads apply's input. Every line that is not blank or a comment is a patchbay command line
  * without the program name, parsed by oclif with that command's own flags and args and turned
  * into operations by the command's own code, so a line means exactly what the command means.
  * All lines are checked before anything is applied: the first bad one throws `line N: …`.
  */
-export async function planBatch(text: string, config: Config, host: HostFacts): Promise<BatchLine[]> {
+export async function planBatch(input: Buffer, config: Config, host: HostFacts): Promise<BatchLine[]> {
   const lines: BatchLine[] = []
-  const rows = text.split('\n')
+  const rows = splitLines(input)
   for (let i = 0; i < rows.length; i++) {
     try {
-      const argv = lineWords(rows[i]!)
+      if (!isUtf8(rows[i]!)) throw new UserError(`not UTF-8 text: "${shownInput(rows[i]!, SHOWN_WORD)}"`)
+      const argv = lineWords(rows[i]!.toString('utf8'))
       if (argv.length > 0) lines.push({ number: i + 1, argv, ops: await lineOperations(argv, config, host) })
     } catch (err) {
-      throw new UserError(`line ${i + 1}: ${(err as Error).message}`)
+      throw new UserError(lineError(i + 1, (err as Error).message))
     }
   }
   return lines
@@ -40,7 +60,7 @@ async function lineOperations(argv: string[], config: Config, host: HostFacts): 
   if (words === undefined) {
     const hint = argv[0] === 'patchbay' || argv[0] === 'sudo' ? ' (write each line without the program name, e.g. network create NAME)' : ''
     const unknown = argv.slice(0, config.findTopic(argv[0]!) ? 2 : 1).join(' ')
-    throw new UserError(`unknown command "${unknown}"${hint}`)
+    throw new UserError(`unknown command "${shownInput(unknown, SHOWN_WORD)}"${hint}`)
   }
   const name = argv.slice(0, words).join(' ')
   const cls = await config.findCommand(argv.slice(0, words).join(':'))!.load()

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import { Flags } from '@oclif/core'
 import { PatchbayCommand } from '../cli/base.js'
 
@@ -19,7 +19,7 @@ export default class Apply extends PatchbayCommand {
     const { flags } = await this.parse(Apply)
     const { UserError } = await import('../core/errors.js')
     const { hostFacts } = await import('../app/host-facts.js')
-    const { planBatch } = await import('../cli/batch.js')
+    const { lineError, planBatch } = await import('../cli/batch.js')
     const { oneLine } = await import('../cli/errors.js')
     const lines = await planBatch(await readInput(flags.file), this.config, hostFacts())
     const failed = await this.withApp(flags.root, async (app) => {
@@ -32,7 +32,7 @@ export default class Apply extends PatchbayCommand {
           try {
             await applyLine(session, line.ops, (text) => this.out(text), { argv: line.argv })
           } catch (err) {
-            failed.push(`line ${line.number}: ${oneLine(err as Error)}`)
+            failed.push(lineError(line.number, oneLine(err as Error)))
             if (!flags['continue-on-error']) break
             process.stderr.write(`Error: ${failed.at(-1)}\n`)
           }
@@ -49,19 +49,28 @@ export default class Apply extends PatchbayCommand {
   }
 }
 
-async function readInput(file: string | undefined): Promise<string> {
+/** A batch is read whole before anything is applied; real ones are far smaller (a line is ~50 bytes). */
+const MAX_INPUT_MIB = 64
+
+/** The batch's bytes, from a file or stdin; reading stops as soon as they pass MAX_INPUT_MIB (/dev/zero never ends). */
+async function readInput(file: string | undefined): Promise<Buffer> {
   const { UserError } = await import('../core/errors.js')
   if (file === undefined && process.stdin.isTTY) {
     throw new UserError('apply reads commands from a file (-f FILE) or from stdin (-f -), not from a terminal')
   }
-  if (file === undefined || file === '-') {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  }
+  const stdin = file === undefined || file === '-'
+  const chunks: Buffer[] = []
+  let size = 0
   try {
-    return await readFile(file, 'utf8')
+    // Leaving the loop early destroys the stream: nothing more is read.
+    for await (const chunk of stdin ? process.stdin : createReadStream(file)) {
+      size += (chunk as Buffer).length
+      if (size > MAX_INPUT_MIB * 1024 * 1024) throw new UserError(`apply: input is larger than ${MAX_INPUT_MIB} MiB; split it into several applies`)
+      chunks.push(chunk as Buffer)
+    }
   } catch (err) {
+    if (stdin || err instanceof UserError) throw err
     throw new UserError(`cannot read ${file}: ${(err as Error).message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`)
   }
+  return Buffer.concat(chunks, size)
 }

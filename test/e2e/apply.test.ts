@@ -3,10 +3,10 @@
  * in one call must leave exactly what the same steps leave as separate commands (two
  * sandboxes side by side); failures name their line; the log and restore see ordinary commands.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AsyncSandbox, NOT_ROOT_MESSAGE, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
+import { type AsyncSandbox, BIN, NOT_ROOT_MESSAGE, createAsyncSandbox, isRoot, parseJsonLines, ping } from './sandbox.js'
 
 const HEX64 = /^[0-9a-f]{64}$/
 
@@ -141,6 +141,38 @@ describe.skipIf(!isRoot)(`apply ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE
     for (const [text, error] of refused) expect(await batch.fail(['apply', '-f', file('bad', text)])).toMatch(error)
     expect((await batch.ok(['audit', 'head'])).trim()).toBe(head)
     expect(await batch.fail(['apply', '-f', join(batch.root, 'nonexistent')])).toMatch(/^Error: cannot read .*nonexistent: no such file or directory\n$/)
+  })
+
+  it('input that is not commands is echoed escaped and cut short, on one line, and nothing is applied', async () => {
+    const head = (await batch.ok(['audit', 'head'])).trim()
+    const binary = join(batch.root, 'binary')
+    writeFileSync(binary, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe]), Buffer.alloc(5000, 0x41), Buffer.from('\nrun --name bin1\n')]))
+    const refused: [string[], string | undefined, string][] = [
+      [['-f', binary], undefined, `line 1: not UTF-8 text: "\\x7fELF\\x02\\x01\\x01\\x00\\x1b[2J\\xff\\xfe${'A'.repeat(26)}…"`],
+      [[], 'run --name ok1\n\x1b]0;pwned\x07 x\n', 'line 2: unknown command "\\x1b]0;pwned\\a"'],
+      [[], `${'b'.repeat(100_000)} x\n`, `line 1: unknown command "${'b'.repeat(40)}…"`],
+      [[], 'network create "a\u202eb"\n', 'line 1: invalid network name "a\\u202eb": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed'],
+      [['--continue-on-error'], 'rm "\x1b[1mghost"\n', 'line 1: No such container: \\x1b[1mghost'],
+    ]
+    for (const [args, input, error] of refused) {
+      const r = await batch.run(['apply', ...args], { input })
+      expect(r.code).toBe(1)
+      expect(r.stderr.split('\n')[0]).toBe(`Error: ${error}`)
+      expect(r.stderr).toMatch(/^[\x20-\x7e…\n]*$/)
+    }
+    expect((await batch.ok(['audit', 'head'])).trim()).toBe(head)
+  })
+
+  it('refuses input over 64 MiB, and stops reading it there: a file or stdin that never ends', { timeout: 60_000 }, async () => {
+    const tooLarge = 'Error: apply: input is larger than 64 MiB; split it into several applies\n'
+    expect(await batch.fail(['apply', '-f', '/dev/zero'])).toBe(tooLarge)
+    // dd ignores SIGPIPE so that it reports how much it got to write before apply stopped reading.
+    const dd = join(batch.root, 'dd.err')
+    const r = await batch.sh(`trap '' PIPE; dd if=/dev/zero bs=1M count=1024 2>"${dd}" | "${BIN}" apply -f -`, { env: { PATCHBAY_ROOT: batch.root } })
+    expect(r.stderr).toBe(tooLarge)
+    const written = Number(/^(\d+)\+\d+ records out$/m.exec(readFileSync(dd, 'utf8'))?.[1])
+    expect(written).toBeGreaterThanOrEqual(64)
+    expect(written).toBeLessThan(70)
   })
 
   it('reads stdin, with -f - or without -f, quoting like a shell', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lineWords } from '../../src/cli/line-words.js'
+import { lineWords, shownInput } from '../../src/cli/line-words.js'
 
 describe("apply's line words (shell-like quoting)", () => {
   it('splits on blanks and tabs, skipping blank lines and comments', () => {
@@ -34,3 +34,26 @@ describe("apply's line words (shell-like quoting)", () => {
     expect(lineWords('rm c1 && rm $C2; echo `x` | y')).toEqual(['rm', 'c1', '&&', 'rm', '$C2;', 'echo', '`x`', '|', 'y'])
   })
 })
+
+describe('input shown in an error (shownInput)', () => {
+  it('escapes control and format characters and bytes that are not UTF-8, as Go\'s %q does', () => {
+    expect(shownInput('\x1b[2Jrun\t\x00\x7f\u202eevil\u2028', 80)).toBe('\\x1b[2Jrun\\t\\x00\\x7f\\u202eevil\\u2028')
+    expect(shownInput(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xc3, 0x28, 0xe2, 0x82, 0xac, 0xf0, 0x9f]), 80)).toBe('\\x7fELF\\xff\\xc3(€\\xf0\\x9f')
+  })
+
+  it('keeps printable text, quotes and backslashes as they are, so escaping twice changes nothing', () => {
+    const text = `network create --label 'a="b"' \\ héllo ✓ 日本 😀`
+    expect(shownInput(text, 80)).toBe(text)
+    const once = shownInput('\x1b\u202e\\x1b', 80)
+    expect(shownInput(once, 80)).toBe(once)
+  })
+
+  it('shows at most max characters, then …, reading no further', () => {
+    expect(shownInput('a'.repeat(100), 10)).toBe(`${'a'.repeat(10)}…`)
+    expect(shownInput('😀'.repeat(100), 3)).toBe('😀😀😀…')
+    expect(shownInput('\x00'.repeat(5), 3)).toBe('\\x00\\x00\\x00…')
+    expect(shownInput('a'.repeat(10), 10)).toBe('a'.repeat(10))
+    expect(shownInput('x'.repeat(50_000_000), 5)).toBe('xxxxx…')
+  })
+})
+

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { PatchbayCommand } from '../cli/base.js'
+import { stringList } from '../cli/oclif-flags.js'
 
 export default class Events extends PatchbayCommand {
   static description = 'Show the event log: every change, who made it and when'
@@ -10,13 +11,7 @@ export default class Events extends PatchbayCommand {
     "<%= config.bin %> events --format '{{.Seq}} {{.Type}} {{.Actor.User}}'",
   ]
   static flags = {
-    filter: Flags.string({
-      char: 'f',
-      description: 'filter output (type=, event=, network=, container=, actor=); one key ORed, keys ANDed',
-      multiple: true,
-      multipleNonGreedy: true,
-      default: [],
-    }),
+    filter: stringList({ char: 'f', description: 'filter output (type=, event=, network=, container=, actor=); one key ORed, keys ANDed' }),
     since: Flags.string({ description: 'events from this time on: RFC 3339, Unix seconds, or a duration ago (10m, 2h)' }),
     until: Flags.string({ description: 'events up to this time (same forms as --since)' }),
     follow: Flags.boolean({ description: 'after the history, keep printing new events until interrupted (or until --until)' }),
@@ -28,14 +23,12 @@ export default class Events extends PatchbayCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Events)
     const { parseFilters } = await import('../format/filters.js')
-    const { parseTimeSpec } = await import('../core/time-spec.js')
+    const { parseTimeSpec, storedTimeBound } = await import('../core/time-spec.js')
     const { EVENT_FILTERS, EVENT_FILTER_VALUES, eventSelection } = await import('../events/event-filter.js')
     const filters = parseFilters(flags.filter, EVENT_FILTERS, EVENT_FILTER_VALUES)
     const now = new Date()
-    const window = {
-      since: flags.since === undefined ? undefined : parseTimeSpec(flags.since, now),
-      until: flags.until === undefined ? undefined : parseTimeSpec(flags.until, now),
-    }
+    const time = (spec: string | undefined) => (spec === undefined ? undefined : storedTimeBound(parseTimeSpec(spec, now)))
+    const window = { since: time(flags.since), until: time(flags.until) }
     const render = await lineRenderer(flags.format, await import('../format/events.js'))
     const { eventPages, windowSeqs } = await import('../events/store.js')
     const { followEvents } = await import('../events/follow.js')

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
+import { COMMANDS } from '../../src/commands.js'
 import { type AsyncSandbox, REPO, cmd, createAsyncSandbox, idMasker, isRoot, parseJsonLines, ping } from './sandbox.js'
 
 /** The command surface beyond the seed walkthrough: flags, filters, formats, prune, aliases, internal networks. */
@@ -82,6 +83,15 @@ describe.skipIf(!isRoot)('commands', () => {
     expect(hosts).toMatch(/10\.77\.9\.0\s+app1\.backend/)
     // safe, not db1: a hex name could match another container's ID prefix, as in docker.
     expect(await sb.fail(['rm', 'safe'])).toBe('Error: No such container: safe\n')
+  })
+
+  it('--help shows a default only where there is one: flags given any number of times have none', async () => {
+    for (const id of Object.keys(COMMANDS)) {
+      const help = await sb.ok([...id.split(':'), '--help'])
+      expect(help, id).toMatch(/FLAGS/)
+      expect(help, id).not.toContain('[default: ]')
+    }
+    expect(await sb.ok(['network', 'create', '--help'])).toMatch(/--label=<value>\.\.\.\s+set metadata on the network/)
   })
 
   it('events --format json and a Go template', async () => {

@@ -20,7 +20,8 @@ export interface HistoryRow {
   MacAddress: string
   DefaultRoute: string
   Host: string
-  Actor: { Uid: number; User: string; SudoUser: string; Pid: number; Argv: string[]; Name: string; Command: string }
+  /** SudoUser is null without sudo, as the log and `events --format json` have it. */
+  Actor: { Uid: number; User: string; SudoUser: string | null; Pid: number; Argv: string[]; Name: string; Command: string }
 }
 
 function routeChange(e: StoredEvent): string {
@@ -64,7 +65,7 @@ function historyRow(e: StoredEvent, connects: Map<string, EndpointConnected>): H
     MacAddress: connected?.mac ?? '',
     DefaultRoute: routeChange(e),
     Host: e.host,
-    Actor: { Uid: a.uid, User: a.user, SudoUser: a.sudoUser ?? '', Pid: a.pid, Argv: a.argv, Name: actorName(a), Command: commandLine(a) },
+    Actor: { Uid: a.uid, User: a.user, SudoUser: a.sudoUser, Pid: a.pid, Argv: a.argv, Name: actorName(a), Command: commandLine(a) },
   }
 }
 
@@ -98,6 +99,9 @@ function renderIncarnation(inc: IncarnationHistory): string {
  * by a blank line; with --format, one line per event (json, or a Go template over HistoryRow).
  */
 export function renderHistory(incarnations: IncarnationHistory[], format: string | undefined): string {
-  if (format !== undefined) return renderTemplateLines(format, incarnations.flatMap(incarnationRows))
-  return incarnations.map(renderIncarnation).join('\n')
+  if (format === undefined) return incarnations.map(renderIncarnation).join('\n')
+  const rows = incarnations.flatMap(incarnationRows)
+  if (format === 'json') return renderTemplateLines(format, rows)
+  // A template sees '' for no sudo, as `events --format` templates do.
+  return renderTemplateLines(format, rows.map((r) => ({ ...r, Actor: { ...r.Actor, SudoUser: r.Actor.SudoUser ?? '' } })))
 }

@@ -113,6 +113,10 @@ describe.skipIf(!isRoot)('audit trail', () => {
     expect(await sb.fail(['events', '-f', 'colour=red'])).toBe("Error: invalid filter 'colour': use one of type, event, network, container, actor\n")
     expect(await sb.fail(['events', '-f', 'event=start'])).toBe("Error: invalid filter 'event=start': event is one of create, destroy, connect, disconnect, fail\n")
     expect(await sb.fail(['events', '--since', 'yesterday'])).toMatch(/^Error: invalid time 'yesterday': use RFC 3339.*\n$/)
+    // Numbers and dates that name no valid date: the same message, never "Invalid time value".
+    for (const [flag, time] of [['--since', '9999999999999999999999'], ['--until', '99999999999999999h'], ['--since', '2026-02-30']]) {
+      expect(await sb.fail(['events', flag!, time!])).toMatch(new RegExp(`^Error: invalid time '${time}': use RFC 3339.*\\n$`))
+    }
   })
 
   it('--since and --until take RFC 3339 times, Unix seconds and durations', async () => {
@@ -131,6 +135,9 @@ describe.skipIf(!isRoot)('audit trail', () => {
     // Durations are that long ago: the whole history is younger than an hour.
     expect(seqs(await events('--since', '1h'))).toEqual(seqs(all))
     expect(await events('--until', '1h')).toEqual([])
+    // Past year 9999 (the log's times have four-digit years): later than every event.
+    expect(await events('--since', '300000000000')).toEqual([])
+    expect(seqs(await events('--until', '300000000000'))).toEqual(seqs(all))
   })
 
   it('--follow prints the history, then what another process appends, and ends quietly on SIGINT', async () => {
@@ -171,7 +178,11 @@ describe.skipIf(!isRoot)('audit trail', () => {
     const json = parseJsonLines(await sb.ok(['network', 'history', '--format', 'json', ids.webA.slice(0, 8)]))
     expect(json.map((r) => [r.Event, r.Container])).toEqual([['create', ''], ['connect', 'c1'], ['connect', 'c2'], ['disconnect', 'c2'], ['disconnect', 'c1'], ['destroy', '']])
     expect(json.every((r) => r.NetworkID === ids.webA)).toBe(true)
-    expect(await sb.fail(['network', 'history', 'nope'])).toBe('Error: No such network: nope\n')
+    // No sudo: null, as in the log and in `events --format json`.
+    const sudoUsers = json.map((r) => (r.Actor as { SudoUser: unknown }).SudoUser)
+    expect(sudoUsers).toEqual(all.filter((e) => json.some((r) => r.Seq === e.seq)).map((e) => e.actor.sudoUser))
+    expect(sudoUsers.every((u) => u === null)).toBe(true)
+    expect(await sb.fail(['network', 'history', 'nope'])).toBe('Error: network nope not found\n')
   })
 
   it('container history: both containers named c1, newest first', async () => {

@@ -166,6 +166,28 @@ describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped
     await rejected(['exec', 'ghost', '--', 'true'], /ghost/)
   })
 
+  it('an unknown network or container: every command that looks one up says so in the same words (docker\'s)', async () => {
+    // The changing commands among these are checked for changing nothing above; here only the words.
+    const networkCommands = [['network', 'inspect'], ['network', 'history'], ['network', 'rm'], ['network', 'connect', '_', 'c1'], ['network', 'disconnect', '_', 'c1']]
+    for (const argv of networkCommands) {
+      const args = argv.includes('_') ? argv.map((a) => (a === '_' ? 'nosuch' : a)) : [...argv, 'nosuch']
+      expect(await sb.fail(args), args.join(' ')).toBe('Error: network nosuch not found\n')
+    }
+    const containerCommands = [['inspect'], ['container', 'inspect'], ['container', 'history'], ['rm'], ['network', 'connect', 'nw1'], ['network', 'disconnect', 'nw1']]
+    for (const argv of containerCommands) expect(await sb.fail([...argv, 'nosuch']), argv.join(' ')).toBe('Error: No such container: nosuch\n')
+    expect(await sb.fail(['exec', 'nosuch', '--', 'true'])).toBe('Error: No such container: nosuch\n')
+    // A filter naming nothing matches nothing, as docker's does.
+    expect(await sb.ok(['events', '-f', 'network=nosuch', '-f', 'container=nosuch'])).toBe('')
+  })
+
+  it('a --format nested thousands deep is a template error, not a stack overflow', async () => {
+    const deep = `${'{{if .}}'.repeat(5000)}x${'{{end}}'.repeat(5000)}`
+    const error = 'Error: invalid --format: template: :1: exceeded maximum template depth (100)\n'
+    expect(await sb.fail(['network', 'ls', '--format', deep])).toBe(error)
+    expect(await sb.fail(['network', 'inspect', '--format', deep, 'bridge'])).toBe(error)
+    expect(await sb.fail(['inspect', '--format', `{{${'('.repeat(5000)}.${')'.repeat(5000)}}}`, 'c1'])).toBe(error)
+  })
+
   it('duplicate network name', async () => {
     await rejected(['network', 'create', 'nw1'], /nw1.*already exists|already exists.*nw1/)
   })

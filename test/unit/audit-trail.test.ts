@@ -173,10 +173,19 @@ describe('incarnations', () => {
 })
 
 describe('history', () => {
-  it('fails with docker\'s words for an unknown name', () => {
+  it('fails with the words of the other commands (docker\'s) for an unknown name', () => {
     const log = auditLog()
-    expect(() => subjectHistory(log.db, 'network', 'nope')).toThrow(new UserError('No such network: nope'))
-    expect(() => subjectHistory(log.db, 'container', 'nope')).toThrow('No such container: nope')
+    const said = (f: () => unknown) => {
+      try {
+        f()
+      } catch (err) {
+        return (err as Error).message
+      }
+    }
+    expect(() => subjectHistory(log.db, 'network', 'nope')).toThrow(new UserError('network nope not found'))
+    expect(() => subjectHistory(log.db, 'container', 'nope')).toThrow(new UserError('No such container: nope'))
+    expect(said(() => subjectHistory(log.db, 'network', 'nope'))).toBe(said(() => decideNetworkRemove('nope', log.ctx)))
+    expect(said(() => subjectHistory(log.db, 'container', 'nope'))).toBe(said(() => decideContainerRemove('nope', log.ctx)))
   })
 
   it('renders a network: every incarnation newest first, connects with interface, IP and MAC, and who', () => {
@@ -222,6 +231,17 @@ describe('history', () => {
 })
 
 describe('who did it', () => {
+  it('history JSON has the log\'s null for no sudo, as events JSON has; its templates see "", as events templates do', () => {
+    const log = auditLog()
+    const history = subjectHistory(log.db, 'container', log.c1a)
+    const rows = renderHistory(history, 'json').trim().split('\n').map((l) => JSON.parse(l) as { Actor: { SudoUser: unknown } })
+    const stored = history[0]!.events.map((e) => e.actor.sudoUser)
+    expect(stored).toContain(null)
+    expect(rows.map((r) => r.Actor.SudoUser)).toEqual(stored)
+    expect(renderHistory(history, '{{.Actor.User}}={{.Actor.SudoUser}}').split('\n')).toEqual(stored.map((s) => (s === null ? 'bob=' : `root=${s}`)).concat(''))
+  })
+
+
   it('the event line shows user, sudo user, uid, pid, host and the command, quoted for a shell', () => {
     const log = auditLog()
     const [first] = [...eventPages(log.db, { where: "type = 'EndpointConnected'", params: [] })].flat()

@@ -32,7 +32,7 @@ const WALKTHROUGH: { label: string; argv: string[]; refused?: boolean }[] = [
   { label: 'network rm isolated_nw', argv: ['network', 'rm', 'isolated_nw'] },
 ]
 
-const HEAD_LINE = /^seq (\d+) hash ([0-9a-f]{64})\n$/
+const HEAD_LINE = /^(\d+):([0-9a-f]{64})\n$/
 /** The two tests that run the CLI some fifty times each. */
 const MANY_RUNS_MS = 300_000
 
@@ -129,11 +129,12 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
       expect(beyond.code).toBe(1)
       expect(beyond.stderr).toBe(`Error: invalid --at seq:${seq + 1}: the log ends at seq ${seq}\n`)
       expect(await sb.fail(['inspect', 'container1', '--at', 'yesterday'])).toMatch(/^Error: invalid --at 'yesterday': use seq:N, an RFC 3339 time .*\n$/)
+      expect(await sb.fail(['network', 'ls', '--at', '9999999999999999999999'])).toMatch(/^Error: invalid --at '9999999999999999999999': use seq:N, an RFC 3339 time .*\n$/)
     })
   })
 
   describe('audit head and verify', () => {
-    it('audit head prints the seq and hash of the newest event, as text or JSON', async () => {
+    it('audit head prints the newest event as SEQ:HASH, or as JSON', async () => {
       const text = await sb.ok(['audit', 'head'])
       const m = HEAD_LINE.exec(text)
       expect(m, text).not.toBeNull()
@@ -142,6 +143,13 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
       expect(Number(m![1])).toBe(last.seq)
       expect(m![2]).toBe(last.hash)
       expect(await sb.ok(['audit', 'head', '--format', 'json'])).toBe(`${JSON.stringify({ seq: last.seq, hash: last.hash })}\n`)
+    })
+
+    it("audit head's output is what audit verify --head takes, as it is", async () => {
+      const recorded = await sb.ok(['audit', 'head'])
+      expect(await sb.ok(['audit', 'verify', '--head', recorded])).toMatch(/, seq \d+ still has the recorded hash; head seq/)
+      const piped = await sb.shOk(`"${BIN}" audit verify --head "$("${BIN}" audit head)"`, { env: { PATCHBAY_ROOT: sb.root } })
+      expect(piped).toMatch(/, seq \d+ still has the recorded hash; head seq/)
     })
 
     it('audit verify passes an intact log with a one-line summary; --from and --head too', async () => {
@@ -179,6 +187,17 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
          INSERT INTO events (seq, time, type, host, actor, actor_user, payload, prev_hash, hash) VALUES (${values.map(quote).join(', ')});`,
       )
       expect(await verifyFails(root)).toBe('Error: seq 9 inserted: not part of the chain: seq 10 links back to seq 8')
+    })
+
+    it('a copy of an event added at seq 1000, nothing moved: inserted, at its seq (not a gap of deleted events)', async () => {
+      const root = await copyOfState()
+      const { seq } = await head()
+      await sqlite(
+        dbFile(root),
+        `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+         SELECT 1000, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash FROM events WHERE seq = 9`,
+      )
+      expect(await verifyFails(root)).toBe(`Error: seq 1000 inserted: not part of the chain: the log jumps from seq ${seq} to it, and it links to seq 8`)
     })
 
     it('two events swapped: reordered, at the first of them', async () => {

@@ -8,7 +8,7 @@
  * call it in afterAll, and a process exit hook calls it when afterAll never ran.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cmd, hostCmd, isRoot, NOT_ROOT_MESSAGE, randomHex, REPO, type Result, type RunOptions } from '../sandbox.js'
@@ -171,6 +171,19 @@ function batch(ns: string, commands: string[]): void {
   if (r.code !== 0) throw new Error(`ip -n ${ns} -batch failed: ${r.stderr.trim()}\n  ${commands.join('\n  ')}`)
 }
 
+/**
+ * SIGSTOP takes effect thread by thread, after kill() returns: wait until every thread of the
+ * process is stopped, so that a call made next cannot be answered by one still running.
+ */
+function waitStopped(pid: number, what: string): void {
+  const deadline = Date.now() + 2000
+  const states = () => readdirSync(`/proc/${pid}/task`).map((t) => readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').split(') ')[1]![0])
+  while (!states().every((s) => s === 'T' || s === 't')) {
+    if (Date.now() > deadline) throw new Error(`${what} (pid ${pid}) is not stopped 2 s after SIGSTOP: thread states ${states().join('')}`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+  }
+}
+
 function killPid(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return
   try {
@@ -236,7 +249,10 @@ async function startServer(u: Underlay, kind: 'consul' | 'etcd', url: string, ar
     host,
     pid,
     startupMs,
-    freeze: () => process.kill(pid, 'SIGSTOP'),
+    freeze() {
+      process.kill(pid, 'SIGSTOP')
+      waitStopped(pid, kind)
+    },
     thaw: () => process.kill(pid, 'SIGCONT'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return

@@ -4,6 +4,7 @@ import { isHostAddress, lowestFree } from '../ipam/allocate.js'
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
+import { driverFor } from '../drivers/registry.js'
 import { checkAlias } from './names.js'
 import { findNetworkOrFail } from './network-remove.js'
 
@@ -52,14 +53,6 @@ function pickIfname(mine: EndpointRow[]): string {
   return `eth${n}`
 }
 
-/** Host-side veth name, derived from the endpoint id so that replay makes the same one. */
-function pickHostIfname(endpointId: string, ctx: DecideContext): string {
-  for (let i = 0; ; i++) {
-    const name = `veth${endpointId.slice(i, i + 7)}`
-    if (!ctx.state.hostIfnameInUse(name)) return name
-  }
-}
-
 /**
  * Plans one endpoint of `container` on `net`: address, MAC, interface names and whether it
  * gives the container its default route. Shared by `run` and `network connect`.
@@ -75,11 +68,12 @@ export function planEndpoint(
   if (mine.some((e) => e.networkId === net.id)) {
     throw new UserError(`endpoint with name ${container.name} already exists in network ${net.name}`)
   }
-  if (net.driver === 'host' || container.netnsKind === 'host') {
-    if (net.driver !== 'host' || container.netnsKind !== 'host' || mine.length > 0) {
+  const driver = driverFor(net.driver)
+  if (driver.sharesHost || container.netnsKind === 'host') {
+    if (!driver.sharesHost || container.netnsKind !== 'host' || mine.length > 0) {
       throw new UserError('container cannot be disconnected from host network or connected to host network')
     }
-  } else if (net.driver === 'null' ? mine.length > 0 : mine.some((e) => e.ifname === null)) {
+  } else if (!driver.addressed ? mine.length > 0 : mine.some((e) => e.ifname === null)) {
     // An endpoint without an interface on a non-host container is the `none` network's.
     throw new UserError('container cannot be connected to multiple networks with one of the networks in private (none) mode')
   }
@@ -88,7 +82,7 @@ export function planEndpoint(
     id, networkId: net.id, networkName: net.name, containerId: container.id, containerName: container.name,
     driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath,
   }
-  if (net.driver !== 'bridge') {
+  if (!driver.addressed) {
     if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)
     return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null }
   }
@@ -98,7 +92,7 @@ export function planEndpoint(
   return {
     ...base,
     ifname,
-    hostIfname: pickHostIfname(id, ctx),
+    hostIfname: driver.planEndpoint(net, id, ctx).hostIfname,
     bridge: net.bridge,
     ipv4: formatIp(ip),
     prefixLen: parseCidr(net.subnet!)!.prefix,

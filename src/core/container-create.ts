@@ -1,4 +1,5 @@
 import type { ContainerCreated, NetnsKind, NewEvent } from '../events/types.js'
+import { driverFor } from '../drivers/registry.js'
 import { planEndpoint } from './connect.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
@@ -38,14 +39,15 @@ export function decideContainerCreate(req: ContainerCreateRequest, ctx: DecideCo
   const name = req.name ?? id.slice(0, 12)
   checkContainerName(name, ctx)
   const net = findNetworkOrFail(ctx, req.network)
-  if (net.driver === 'host' && req.adopt) throw new UserError(`conflicting options: --net host and --${req.adopt.kind === 'pid' ? 'pid' : 'netns'}`)
+  const sharesHost = driverFor(net.driver).sharesHost
+  if (sharesHost && req.adopt) throw new UserError(`conflicting options: --net host and --${req.adopt.kind === 'pid' ? 'pid' : 'netns'}`)
   if (req.adopt) {
     const { path, inode, madeByPatchbay } = req.adopt
     const user = ctx.state.containers().find((c) => c.netnsInode === inode || (madeByPatchbay !== undefined && c.netnsPath === madeByPatchbay))
     if (user) throw new UserError(`the namespace at ${path} already belongs to container ${user.name}`)
     if (madeByPatchbay) throw new UserError(`the namespace at ${path} belongs to a container of another patchbay root (${madeByPatchbay})`)
   }
-  const kind: NetnsKind = net.driver === 'host' ? 'host' : (req.adopt?.kind ?? 'own')
+  const kind: NetnsKind = sharesHost ? 'host' : (req.adopt?.kind ?? 'own')
   const payload: ContainerCreated = {
     id,
     name,

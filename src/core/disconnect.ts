@@ -1,5 +1,6 @@
 import type { DefaultRoute, EndpointDisconnected, NewEvent } from '../events/types.js'
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
+import { driverFor } from '../drivers/registry.js'
 import { findContainerOrFail } from './connect.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
@@ -32,7 +33,7 @@ export function decideDisconnect(req: { network: string; container: string }, ct
   const mine = ctx.state.endpointsOfContainer(container.id)
   const ep = mine.find((e) => e.networkId === net.id)
   if (!ep) throw new UserError(`container ${container.name} is not connected to network ${net.name}`)
-  if (net.driver === 'host') throw new UserError('container cannot be disconnected from host network or connected to host network')
+  if (driverFor(net.driver).sharesHost) throw new UserError('container cannot be disconnected from host network or connected to host network')
   const rest = mine.filter((e) => e !== ep)
   return [{ type: 'EndpointDisconnected', payload: disconnectPayload(ep, net, container, nextDefaultRoute(ep, rest, ctx)) }]
 }

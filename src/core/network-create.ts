@@ -3,7 +3,8 @@ import { type Cidr, contains, formatCidr, formatIp, hasHostBits, networkOf, over
 import { isHostAddress } from '../ipam/allocate.js'
 import { pickPool } from '../ipam/pools.js'
 import { reservedOverlap } from '../ipam/reserved.js'
-import { DEFAULT_MTU } from './builtin-networks.js'
+import type { NetworkDriver } from '../drivers/contract.js'
+import { driverNamed } from '../drivers/registry.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
 import { checkName } from './names.js'
@@ -22,10 +23,6 @@ export interface NetworkCreateRequest {
   hostRoutes: string[]
 }
 
-const BRIDGE_NAME_OPT = 'com.docker.network.bridge.name'
-const MTU_OPT = 'com.docker.network.driver.mtu'
-const IFNAME = /^[a-zA-Z0-9_.-]{1,15}$/
-
 function parseSubnet(flag: string, text: string): Cidr {
   const c = parseCidr(text)
   if (!c) throw new UserError(`invalid CIDR address: ${text}`)
@@ -35,11 +32,11 @@ function parseSubnet(flag: string, text: string): Cidr {
   return c
 }
 
-function chooseSubnet(req: NetworkCreateRequest, ctx: DecideContext): Cidr {
+function chooseSubnet(req: NetworkCreateRequest, driver: NetworkDriver, ctx: DecideContext): Cidr {
   const existing = ctx.state.networks().filter((n) => n.subnet !== null)
   if (req.subnet !== undefined) {
     const subnet = parseSubnet('--subnet', req.subnet)
-    if (subnet.prefix > 30) throw new UserError(`invalid --subnet ${req.subnet}: a bridge network needs at least a /30`)
+    if (subnet.prefix > driver.maxPrefixLen) throw new UserError(`invalid --subnet ${req.subnet}: a ${driver.name} network needs at least a /${driver.maxPrefixLen}`)
     const clash = existing.find((n) => overlaps(parseCidr(n.subnet!)!, subnet))
     if (clash) {
       throw new UserError(`invalid pool request: Pool overlaps with other one on this address space (network ${clash.name} uses ${clash.subnet})`)
@@ -75,41 +72,30 @@ function chooseRange(subnet: Cidr, ipRange: string | undefined): string | null {
   return formatCidr(range)
 }
 
-function chooseMtu(options: Record<string, string>): number {
-  const text = options[MTU_OPT]
-  if (text === undefined) return DEFAULT_MTU
-  const mtu = Number(text)
-  if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new UserError(`invalid ${MTU_OPT} ${text}: must be an integer from 68 to 65535`)
-  return mtu
+/** Checks the -o keys against what the driver takes: a key it does not know is never stored silently. */
+function checkOptions(driver: NetworkDriver, options: Record<string, string>): void {
+  const known = Object.keys(driver.options)
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new UserError(`unknown option ${key} for driver ${driver.name}: it takes ${known.length ? known.join(', ') : 'none'}`)
+    }
+  }
 }
 
-function chooseBridge(id: string, options: Record<string, string>, ctx: DecideContext): string {
-  const name = options[BRIDGE_NAME_OPT] ?? `pb-${id.slice(0, 12)}`
-  if (!IFNAME.test(name)) throw new UserError(`invalid ${BRIDGE_NAME_OPT} ${name}: at most 15 of [a-zA-Z0-9_.-]`)
-  const user = ctx.state.networks().find((n) => n.bridge === name)
-  if (user) throw new UserError(`bridge ${name} is already used by network ${user.name}`)
-  return name
-}
-
-/** Decides a new bridge network: validates the request and picks subnet, gateway and bridge. */
+/** Decides a new network: validates the request, picks subnet and gateway; the driver picks its devices. */
 export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContext): NewEvent[] {
   checkName('network', req.name)
   if (ctx.state.networks().some((n) => n.name === req.name)) throw new UserError(`network with name ${req.name} already exists`)
-  if (req.driver === 'host' || req.driver === 'null') {
-    throw new UserError(`only one instance of "${req.driver}" network is allowed`)
-  }
-  if (req.driver === 'overlay') {
-    throw new UserError('driver "overlay" needs a cluster store (multi-host networking), which this version does not have yet; use -d bridge')
-  }
-  if (req.driver !== 'bridge') throw new UserError(`plugin "${req.driver}" not found: the drivers are bridge, host and null`)
-
-  const subnet = chooseSubnet(req, ctx)
+  const driver = driverNamed(req.driver)
+  checkOptions(driver, req.options)
+  const subnet = chooseSubnet(req, driver, ctx)
   const id = ctx.newId()
+  const { bridge, mtu } = driver.planNetwork({ id, options: req.options, ctx })
   const payload: NetworkCreated = {
     id,
     name: req.name,
-    driver: 'bridge',
-    scope: 'local',
+    driver: driver.name,
+    scope: driver.scope,
     created: ctx.now,
     subnet: formatCidr(subnet),
     gateway: chooseGateway(subnet, req.gateway),
@@ -117,8 +103,8 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
     internal: req.internal,
     attachable: req.attachable,
     builtin: false,
-    bridge: chooseBridge(id, req.options, ctx),
-    mtu: chooseMtu(req.options),
+    bridge,
+    mtu,
     labels: req.labels,
     options: req.options,
   }

@@ -1,6 +1,7 @@
 import { type Paths, hostsFilePath, resolvFilePath } from '../config/paths.js'
 import type { Observed, ObservedNetns } from '../drivers/observe.js'
 import type { EndpointConnected } from '../events/types.js'
+import { driverFor } from '../drivers/registry.js'
 import { rulesetFor } from '../firewall/ruleset.js'
 import type { ContainerRow, EndpointRow, NetworkRow, StateQueries } from '../projections/queries.js'
 import { hostsRenderer } from './hosts.js'
@@ -11,7 +12,7 @@ export type RestoreAction =
   | { kind: 'delete-link'; name: string; what: string }
   | { kind: 'delete-netns'; path: string }
   | { kind: 'remove-file'; path: string; what: string }
-  | { kind: 'ensure-bridge'; network: NetworkRow; why: string }
+  | { kind: 'ensure-network'; network: NetworkRow; device: string; noun: string; why: string }
   | { kind: 'create-netns'; container: ContainerRow }
   | { kind: 'connect'; endpoint: EndpointConnected; why: string }
   | { kind: 'add-address'; netnsPath: string; ifname: string; cidr: string; container: string }
@@ -38,8 +39,8 @@ export function describeAction(a: RestoreAction): string {
       return `delete namespace ${a.path} (not in the log)`
     case 'remove-file':
       return `remove ${a.what} ${a.path} (not in the log)`
-    case 'ensure-bridge':
-      return `bridge ${a.network.bridge} of network ${a.network.name}: ${a.why}`
+    case 'ensure-network':
+      return `${a.device} of network ${a.network.name}: ${a.why}`
     case 'create-netns':
       return `create namespace of container ${a.container.name} at ${a.container.netnsPath}`
     case 'connect': {
@@ -73,32 +74,6 @@ function endpointPayload(ep: EndpointRow, net: NetworkRow, c: ContainerRow): End
   }
 }
 
-function bridgeProblem(net: NetworkRow, host: ObservedNetns, group: number): string | undefined {
-  const link = host.links.find((l) => l.name === net.bridge)
-  if (!link) return 'create'
-  if (link.kind !== 'bridge') return `replace the ${link.kind ?? 'non-bridge'} link of that name` // ensureBridge will refuse: reported
-  const cidr = `${net.gateway}/${net.subnet!.split('/')[1]}`
-  const problems = [
-    !link.up && 'set up',
-    !host.addresses.some((a) => a.index === link.index && a.cidr === cidr) && `add gateway ${cidr}`,
-    link.mtu !== net.mtu && `set mtu ${net.mtu}`,
-    link.group !== group && 'mark as patchbay\'s',
-  ].filter((p): p is string => typeof p === 'string')
-  return problems.length ? problems.join(', ') : undefined
-}
-
-/** Why an endpoint's veth pair must be rebuilt, or undefined when it is whole. */
-function vethProblem(ep: EndpointRow, host: ObservedNetns, inside: ObservedNetns): string | undefined {
-  const hostEnd = host.links.find((l) => l.name === ep.hostIfname)
-  if (!hostEnd) return 'veth missing'
-  const peer = inside.links.find((l) => l.name === ep.ifname)
-  if (!peer) return `${ep.ifname} missing in the container`
-  const bridge = host.links.find((l) => l.name === ep.bridge)
-  if (hostEnd.kind !== 'veth' || bridge === undefined || hostEnd.master !== bridge.index) return `${ep.hostIfname} not on ${ep.bridge}`
-  if (peer.mac !== ep.mac) return `MAC is ${peer.mac}`
-  return undefined
-}
-
 /**
  * Compares the projections (what the log says should exist) with what the kernel holds and
  * lists the changes that make them match. Pure: observation and application live in drivers.
@@ -114,18 +89,17 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   const netById = new Map(networks.map((n) => [n.id, n]))
   const ctrById = new Map(containers.map((c) => [c.id, c]))
   const epById = new Map(endpoints.map((e) => [e.id, e]))
-  const bridgeNets = networks.filter((n) => n.driver === 'bridge')
   const actions: RestoreAction[] = []
   const skipped: string[] = []
 
-  actions.push(...planLeftovers(observed, paths, bridgeNets, containers, endpoints))
+  actions.push(...planLeftovers(observed, paths, networks, containers, endpoints))
 
-  const bridgesDone = new Set<string>()
-  const ensureBridge = (net: NetworkRow): void => {
-    if (bridgesDone.has(net.id)) return
-    bridgesDone.add(net.id)
-    const why = bridgeProblem(net, observed.host, paths.linkGroup)
-    if (why) actions.push({ kind: 'ensure-bridge', network: net, why })
+  const networksDone = new Set<string>()
+  const ensureNetwork = (net: NetworkRow): void => {
+    if (networksDone.has(net.id)) return
+    networksDone.add(net.id)
+    const problem = driverFor(net.driver).networkProblem(net, observed, paths.linkGroup)
+    if (problem) actions.push({ kind: 'ensure-network', network: net, ...problem })
   }
   /** Namespace contents per container; absent when the container's endpoints must be left alone. */
   const insides = new Map<string, ObservedNetns>()
@@ -133,7 +107,7 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   for (const { kind, id } of state.creationOrder()) {
     if (kind === 'network') {
       const net = netById.get(id)!
-      if (net.driver === 'bridge' && !net.builtin) ensureBridge(net)
+      if (!net.builtin) ensureNetwork(net)
     } else if (kind === 'container') {
       const c = ctrById.get(id)!
       const inside = planNetns(c, observed, actions, skipped)
@@ -141,19 +115,20 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
     } else {
       const ep = epById.get(id)!
       const net = netById.get(ep.networkId)!
+      const driver = driverFor(net.driver)
       const inside = insides.get(ep.containerId)
-      if (net.driver !== 'bridge' || !inside) continue
-      ensureBridge(net)
+      if (!driver.addressed || !inside) continue
+      ensureNetwork(net)
       const c = ctrById.get(ep.containerId)!
       const payload = endpointPayload(ep, net, c)
-      const why = vethProblem(ep, observed.host, inside)
+      const why = driver.endpointProblem(ep, net, observed.host, inside)
       if (why) {
         actions.push({ kind: 'connect', endpoint: payload, why })
         if (payload.defaultRoute) routeRebuilt.add(c.id)
       } else actions.push(...planEndpointRepairs(ep, c, observed.host, inside))
     }
   }
-  bridgeNets.forEach(ensureBridge)
+  networks.forEach(ensureNetwork)
   for (const c of containers) {
     const inside = insides.get(c.id)
     if (inside && !routeRebuilt.has(c.id)) actions.push(...planDefaultRoute(c, endpoints.filter((e) => e.containerId === c.id && e.ifname !== null), inside))
@@ -164,7 +139,7 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   const fwWhy =
     fw.listing === null ? 'missing' : fw.applied?.ruleset !== ruleset ? 'out of date' : fw.applied.listing !== fw.listing ? 'changed outside patchbay' : undefined
   if (fwWhy) actions.push({ kind: 'firewall', why: fwWhy })
-  if (!observed.forwarding && bridgeNets.some((n) => !n.internal)) actions.push({ kind: 'forwarding' })
+  if (!observed.forwarding && networks.some((n) => driverFor(n.driver).firewall(n)?.internal === false)) actions.push({ kind: 'forwarding' })
 
   const resolv = renderResolvConf(observed.hostResolvConf, observed.host.routes.map((r) => r.dst))
   const hostsOf = hostsRenderer(state)
@@ -179,9 +154,9 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
 }
 
 /** Links stamped with our group, namespace files and hosts/resolv files that no row accounts for. */
-function planLeftovers(observed: Observed, paths: Paths, bridgeNets: NetworkRow[], containers: ContainerRow[], endpoints: EndpointRow[]): RestoreAction[] {
+function planLeftovers(observed: Observed, paths: Paths, networks: NetworkRow[], containers: ContainerRow[], endpoints: EndpointRow[]): RestoreAction[] {
   const actions: RestoreAction[] = []
-  const wantedLinks = new Set<string>([...bridgeNets.map((n) => n.bridge!), ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))])
+  const wantedLinks = new Set<string>(networks.flatMap((n) => driverFor(n.driver).hostLinks(n, endpoints.filter((e) => e.networkId === n.id))))
   const orphans = observed.host.links.filter((l) => l.group === paths.linkGroup && !wantedLinks.has(l.name))
   // Veths before bridges: a bridge's ports are released, not deleted, when it goes.
   for (const l of orphans.sort((a, b) => Number(a.kind === 'bridge') - Number(b.kind === 'bridge'))) {

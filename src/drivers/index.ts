@@ -1,21 +1,11 @@
-import type { DriverName, StoredEvent, NewEvent } from '../events/types.js'
-import { bridgeDriver } from './bridge.js'
-import { type NetworkDriver, noKernelDriver } from './driver.js'
-import type { KernelSession, UndoStack } from './kernel-session.js'
+import type { NewEvent, StoredEvent } from '../events/types.js'
+import type { KernelOps } from '../kernel/ops.js'
+import type { UndoStack } from './kernel-session.js'
 import { createContainerNetns, removeContainerNetns } from './netns-lifecycle.js'
+import { driverFor } from './registry.js'
 
-const DRIVERS: Record<DriverName, NetworkDriver> = {
-  bridge: bridgeDriver,
-  host: noKernelDriver,
-  null: noKernelDriver,
-}
-
-export function driverFor(name: DriverName): NetworkDriver {
-  return DRIVERS[name]
-}
-
-/** Applies one decided event to the kernel, recording compensations on `undo`. */
-export async function applyEvent(e: NewEvent | StoredEvent, k: KernelSession, undo: UndoStack): Promise<void> {
+/** Applies one event to the kernel through its network's driver, recording compensations on `undo`. */
+export async function applyEvent(e: NewEvent | StoredEvent, k: KernelOps, undo: UndoStack): Promise<void> {
   switch (e.type) {
     case 'NetworkCreated':
       return driverFor(e.payload.driver).createNetwork(e.payload, k, undo)

@@ -1,4 +1,7 @@
 import { Rtnl, deleteHostLinkInBackground } from '../kernel/netlink.js'
+import { createNetns, deleteNetns, isNetnsMount } from '../kernel/netns.js'
+import type { KernelOps, LinkOps } from '../kernel/ops.js'
+import { disableIpv6, enableIpv4Forwarding } from '../kernel/sysctl.js'
 
 /** Compensating actions, run newest first when a later step of the same mutation fails. */
 export class UndoStack {
@@ -24,43 +27,37 @@ export class UndoStack {
 }
 
 /**
- * The netlink sockets of one process (a command, or a batch of them): one in the host
- * namespace (where patchbay runs) and one per container namespace touched, each opened at most
- * once, and what the session already made sure of in the kernel.
+ * The real kernel for one process (a command, or a batch of them): one netlink socket in the
+ * host namespace (where patchbay runs) and one per container namespace touched, each opened
+ * at most once, and what the session already made sure of.
  */
-export class KernelSession {
+export class KernelSession implements KernelOps {
   private hostSock: Rtnl | undefined
   private readonly nsSocks = new Map<string, Rtnl>()
   /** Namespaces whose loopback this session brought up: `run` does it once, not again on connect. */
   private readonly loopbackUp = new Set<string>()
-  /** Set when bridges came or went, so the firewall table is re-rendered once at the end. */
   firewallDirty = false
   /**
-   * Bridges this session has made sure of (up, gateway address on), by name, with their index:
+   * Devices this session has made sure of (up, gateway address on), by name, with their index:
    * the connects of a batch check each bridge once. Forgotten with the session's sockets, so a
    * failed mutation (whose undo may delete a bridge) leaves nothing stale behind.
    */
-  readonly bridges = new Map<string, number>()
+  readonly ensured = new Map<string, number>()
 
   /** Kernel changes still running on worker threads; settle() waits for them. */
   private readonly background: Promise<unknown>[] = []
 
-  /**
-   * linkGroup: stamped on every link created in the host namespace (see Paths.linkGroup).
-   * claimUnmarked: restore's session, which takes over a bridge of the log's name even when it
-   * lacks the stamp (made by an older build); everyone else refuses such a bridge.
-   */
   constructor(
     readonly linkGroup: number,
     readonly claimUnmarked = false,
   ) {}
 
-  host(): Rtnl {
+  host(): LinkOps {
     this.hostSock ??= Rtnl.open()
     return this.hostSock
   }
 
-  inNetns(path: string | null): Rtnl {
+  inNetns(path: string | null): LinkOps {
     if (path === null) return this.host()
     let sock = this.nsSocks.get(path)
     if (!sock) {
@@ -70,11 +67,30 @@ export class KernelSession {
     return sock
   }
 
-  /** Brings up lo in the namespace at path (once per session and namespace). */
   async upLoopback(path: string): Promise<void> {
     if (this.loopbackUp.has(path)) return
     await this.inNetns(path).setLinkUp('lo')
     this.loopbackUp.add(path)
+  }
+
+  createNetns(path: string): void {
+    createNetns(path)
+  }
+
+  deleteNetns(path: string): void {
+    deleteNetns(path)
+  }
+
+  isNetnsMount(path: string): boolean {
+    return isNetnsMount(path)
+  }
+
+  disableIpv6(netnsPath: string, ifname: string): void {
+    disableIpv6(netnsPath, ifname)
+  }
+
+  enableIpv4Forwarding(): void {
+    enableIpv4Forwarding()
   }
 
   /**
@@ -94,7 +110,6 @@ export class KernelSession {
     if (failed) throw (failed as PromiseRejectedResult).reason
   }
 
-  /** Forget (and close) the socket of a namespace that is going away. */
   dropNetns(path: string): void {
     this.nsSocks.get(path)?.close()
     this.nsSocks.delete(path)
@@ -112,7 +127,7 @@ export class KernelSession {
   }
 
   close(): void {
-    this.bridges.clear()
+    this.ensured.clear()
     this.closeNamespaces()
     this.hostSock?.close()
     this.hostSock = undefined

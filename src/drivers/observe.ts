@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../config/paths.js'
 import type { ContainerRow } from '../projections/queries.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
-import type { AddressInfo, LinkInfo, RouteInfo, Rtnl } from '../kernel/netlink.js'
+import type { AddressInfo, LinkInfo, LinkOps, RouteInfo } from '../kernel/ops.js'
 import { listDir } from '../kernel/hostsfile.js'
 import { listNftTable } from '../kernel/nft.js'
 import { isNetnsMount, namespaceInode } from '../kernel/netns.js'
@@ -38,7 +38,7 @@ export interface Observed {
   hostResolvConf: string
 }
 
-async function readNetns(sock: Rtnl): Promise<ObservedNetns> {
+async function readNetns(sock: LinkOps): Promise<ObservedNetns> {
   return { links: await sock.listLinks(), addresses: await sock.listAddresses(), routes: await sock.listRoutes() }
 }
 

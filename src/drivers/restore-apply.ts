@@ -1,12 +1,10 @@
 import type { Paths } from '../config/paths.js'
 import type { RestoreAction } from '../core/restore-plan.js'
-import { deleteNetns } from '../kernel/netns.js'
 import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
-import { enableIpv4Forwarding } from '../kernel/sysctl.js'
 import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import type { StateQueries } from '../projections/queries.js'
 import { syncFirewall } from './derived-state.js'
-import { driverFor } from './index.js'
+import { driverFor } from './registry.js'
 import { KernelSession, UndoStack } from './kernel-session.js'
 import { createContainerNetns } from './netns-lifecycle.js'
 
@@ -36,12 +34,12 @@ export class RestoreApplier {
         return
       case 'delete-netns':
         k.dropNetns(a.path)
-        deleteNetns(a.path)
+        k.deleteNetns(a.path)
         return
       case 'remove-file':
         removeFile(a.path)
         return
-      case 'ensure-bridge':
+      case 'ensure-network':
         return driverFor(a.network.driver).createNetwork(a.network, k, ignored)
       case 'create-netns':
         return createContainerNetns(a.container, k, ignored)
@@ -62,7 +60,7 @@ export class RestoreApplier {
       case 'firewall':
         return syncFirewall(this.state, this.paths)
       case 'forwarding':
-        return enableIpv4Forwarding()
+        return k.enableIpv4Forwarding()
       case 'write-file':
         writeFileIfChanged(a.path, a.content)
         return

@@ -8,7 +8,7 @@ export interface NetworkCreated {
   id: string
   name: string
   driver: DriverName
-  scope: 'local'
+  scope: 'local' | 'global'
   created: string
   subnet: string | null
   gateway: string | null

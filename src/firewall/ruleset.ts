@@ -5,6 +5,9 @@
  * whole file as one transaction, so there is never a moment without isolation rules.
  */
 
+import { driverFor } from '../drivers/registry.js'
+import type { NetworkRow } from '../projections/queries.js'
+
 export interface FirewallNetwork {
   bridge: string
   /** IPv4 CIDR, e.g. 172.18.0.0/16 */
@@ -69,11 +72,9 @@ export function renderRuleset(networks: readonly FirewallNetwork[]): string {
   return lines.join('\n') + '\n'
 }
 
-/** The table for a set of networks (only bridge networks have rules). */
-export function rulesetFor(networks: readonly { driver: string; bridge: string | null; subnet: string | null; internal: boolean }[]): string {
-  return renderRuleset(
-    networks.filter((n) => n.driver === 'bridge').map((n) => ({ bridge: n.bridge!, subnet: n.subnet!, internal: n.internal })),
-  )
+/** The table for a set of networks: each network's part as its driver gives it. */
+export function rulesetFor(networks: readonly NetworkRow[]): string {
+  return renderRuleset(networks.flatMap((n) => driverFor(n.driver).firewall(n) ?? []))
 }
 
 /** The table with no networks: chains and an empty set, no rules. */

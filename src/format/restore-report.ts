@@ -1,7 +1,6 @@
 import type { RestoreAction, RestorePlan } from '../core/restore-plan.js'
 
 const GROUPS: [label: (n: number) => string, kinds: RestoreAction['kind'][]][] = [
-  [(n) => `${n} bridge${n === 1 ? '' : 's'}`, ['ensure-bridge']],
   [(n) => `${n} namespace${n === 1 ? '' : 's'}`, ['create-netns']],
   [(n) => `${n} endpoint${n === 1 ? '' : 's'}`, ['connect']],
   [(n) => `${n} repair${n === 1 ? '' : 's'} (addresses, links up, routes)`, ['add-address', 'link-up', 'default-route', 'delete-default-route']],
@@ -11,12 +10,18 @@ const GROUPS: [label: (n: number) => string, kinds: RestoreAction['kind'][]][] =
   [(n) => `${n} leftover${n === 1 ? '' : 's'} removed`, ['delete-link', 'delete-netns', 'remove-file']],
 ]
 
-/** "3 bridges, 12 endpoints, firewall, ..." for a list of actions. */
+/** "3 bridges, 12 endpoints, firewall, ..." for a list of actions: networks counted by what their drivers call their devices. */
 function breakdown(actions: RestoreAction[]): string {
-  return GROUPS.flatMap(([label, kinds]) => {
-    const n = actions.filter((a) => kinds.includes(a.kind)).length
-    return n ? [label(n)] : []
-  }).join(', ')
+  const devices = new Map<string, number>()
+  for (const a of actions) if (a.kind === 'ensure-network') devices.set(a.noun, (devices.get(a.noun) ?? 0) + 1)
+  const networks = [...devices].map(([noun, n]) => `${n} ${noun}${n === 1 ? '' : 's'}`)
+  return [
+    ...networks,
+    ...GROUPS.flatMap(([label, kinds]) => {
+      const n = actions.filter((a) => kinds.includes(a.kind)).length
+      return n ? [label(n)] : []
+    }),
+  ].join(', ')
 }
 
 /** restore's one-line summary. */

@@ -14,6 +14,7 @@ import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
 import { native } from './native.js'
+import type { AddressInfo, FdbEntry, LinkInfo, LinkOps, NeighbourInfo, RouteInfo, VethIntoNetns, VxlanInfo, VxlanOptions } from './ops.js'
 import { withNetns } from './netns.js'
 
 
@@ -33,80 +34,6 @@ const MAX_VNI = 0xffffff
 const VXLAN_MTU = 1450
 const VXLAN_PORT = 4789
 const UP = { flags: { up: true as const }, change: { up: true as const } }
-
-export interface LinkInfo {
-  index: number
-  name: string
-  kind?: string
-  master?: number
-  mac: string
-  up: boolean
-  mtu: number
-  /** Device group (IFLA_GROUP); patchbay stamps its own links with one. */
-  group: number
-  vxlan?: VxlanInfo
-}
-
-/** What `restore` compares on a VXLAN device; '' for a local address it does not have. */
-export interface VxlanInfo {
-  vni: number
-  local: string
-  port: number
-  learning: boolean
-  /** Answers ARP from its neighbour table (the entries replaceNeighbour adds) instead of flooding. */
-  proxy: boolean
-}
-
-export interface VxlanOptions {
-  vni: number
-  /** The VTEP address this host sends from (its advertise address). */
-  local: string
-  /** UDP destination port; 4789 (IANA) unless given. */
-  port?: number
-  /** 1450 unless given. */
-  mtu?: number
-  /** ifindex of the bridge it joins */
-  master?: number
-  /** Device group (IFLA_GROUP), not a multicast group: remote VTEPs come from FDB entries only. */
-  group?: number
-}
-
-export interface FdbEntry {
-  mac: string
-  /** The remote VTEP's address */
-  dst: string
-}
-
-export interface NeighbourInfo {
-  ip: string
-  mac: string
-  permanent: boolean
-}
-
-export interface AddressInfo {
-  index: number
-  cidr: string
-}
-
-export interface RouteInfo {
-  /** CIDR; '0.0.0.0/0' for the default route */
-  dst: string
-  gateway?: string
-  ifindex?: number
-}
-
-export interface VethIntoNetns {
-  hostName: string
-  peerName: string
-  peerNetnsPath: string
-  peerMac: string
-  /** Applied to both ends: a veth pair with mismatched MTUs silently drops large frames. */
-  hostMtu?: number
-  /** ifindex of the bridge the host end joins */
-  master?: number
-  /** Device group of the host end, set in the creating request. */
-  group?: number
-}
 
 /** netlink 0.3.0 takes nested attributes (linkinfo, veth peer) as pre-encoded buffers. */
 function encode(data: StreamData): Buffer {
@@ -180,7 +107,7 @@ export function deleteHostLinkInBackground(name: string): Promise<boolean> {
     })
 }
 
-export class Rtnl {
+export class Rtnl implements LinkOps {
   private constructor(private readonly sock: RtNetlinkSocket) {}
 
   /** A socket in the calling thread's netns, or in the netns pinned at nsPath. */

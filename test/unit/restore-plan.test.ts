@@ -7,7 +7,7 @@ import { decideNetworkCreate } from '../../src/core/network-create.js'
 import { describeAction, planRestore } from '../../src/core/restore-plan.js'
 import type { Observed, ObservedNetns } from '../../src/drivers/observe.js'
 import { rulesetFor } from '../../src/firewall/ruleset.js'
-import type { LinkInfo } from '../../src/kernel/netlink.js'
+import type { LinkInfo } from '../../src/kernel/ops.js'
 import { memoryState } from './memory-state.js'
 
 const paths: Paths = { ...pathsFor('/var/lib/patchbay-test'), netnsDir: '/run/patchbay/test/netns' }

@@ -1,0 +1,55 @@
+import type { NetworkDriver } from '../contract.js'
+import { noRemotePeers } from '../local-only.js'
+import { MTU_OPTION, checkIfname, mtuOption } from '../options.js'
+import { UserError } from '../../core/errors.js'
+import { connectToBridge, createBridgeNetwork, disconnectFromBridge, removeBridgeNetwork } from './kernel.js'
+import { bridgeProblem, vethProblem } from './repair.js'
+
+const NAME_OPTION = 'com.docker.network.bridge.name'
+export const DEFAULT_MTU = 1500
+
+/**
+ * A Linux bridge on the host with the gateway address on it, one veth pair per endpoint, the
+ * firewall isolating it from every other bridge and masquerading what leaves the host.
+ */
+export const bridgeDriver: NetworkDriver = {
+  name: 'bridge',
+  scope: 'local',
+  options: {
+    [NAME_OPTION]: 'the Linux bridge to create (default pb-<12 hex digits of the network id>)',
+    [MTU_OPTION]: 'MTU of the bridge and of every veth on it (default 1500)',
+  },
+  userCreatable: true,
+  addressed: true,
+  sharesHost: false,
+  maxPrefixLen: 30,
+
+  planNetwork({ id, options, ctx }) {
+    const bridge = checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`)
+    const user = ctx.state.networks().find((n) => n.bridge === bridge)
+    if (user) throw new UserError(`bridge ${bridge} is already used by network ${user.name}`)
+    return { bridge, mtu: mtuOption(options, DEFAULT_MTU) }
+  },
+
+  /** The host end is named from the endpoint id, so that replay makes the same one. */
+  planEndpoint(_net, endpointId, ctx) {
+    for (let i = 0; ; i++) {
+      const name = `veth${endpointId.slice(i, i + 7)}`
+      if (!ctx.state.hostIfnameInUse(name)) return { hostIfname: name }
+    }
+  },
+
+  createNetwork: createBridgeNetwork,
+  removeNetwork: removeBridgeNetwork,
+  connect: connectToBridge,
+  disconnect: disconnectFromBridge,
+
+  networkProblem(net, observed, group) {
+    const why = bridgeProblem(net, observed.host, group)
+    return why === undefined ? undefined : { device: `bridge ${net.bridge}`, noun: 'bridge', why }
+  },
+  endpointProblem: (ep, _net, host, inside) => vethProblem(ep, host, inside),
+  hostLinks: (net, endpoints) => [net.bridge!, ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))],
+  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal }),
+  ...noRemotePeers,
+}

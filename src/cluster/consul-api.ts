@@ -2,9 +2,9 @@
  * consul's HTTP API through node's own http/https, not the `consul` npm package: the store needs
  * the X-Consul-Index of every KV read (its revisions, and where a blocking query resumes), the
  * body of a 409 from /v1/txn (which compare failed), a deadline and an abort on every request,
- * and TLS; in consul@2 those are reachable only through untyped internals (an EventEmitter ctx
- * with `includeResponse`, err.response.body), its failed CAS resolves to undefined, and a 404
- * loses the index. A request here is one function.
+ * and TLS; consul@2 (no longer maintained) reaches those only through untyped internals (an
+ * EventEmitter ctx with `includeResponse`, err.response.body), and its failed CAS resolves to
+ * undefined. The whole API the store uses is the one request() below.
  */
 import http from 'node:http'
 import https from 'node:https'

@@ -348,9 +348,11 @@ describe.skipIf(!isRoot)(`cluster store ${isRoot ? '' : `— skipped: ${NOT_ROOT
     }
 
     // Last: the store restarts empty. consul's index goes backwards; etcd's watch stream breaks.
-    test('a watch reports a reset when its store restarts without its data, and calls work again after', async () => {
+    test('a store restarted without its data resets watches and loses sessions; calls work again after', async () => {
       const p = fresh()
-      await a.txn([], [{ put: `${p}k`, value: 'before' }])
+      const session = await a.session(TTL[kind])
+      const lost = new Promise<string>((resolve) => session.onLost(resolve))
+      await a.txn([], [{ put: `${p}k`, value: 'before', session }])
       const { revision } = await b.list(p)
       const rec = new Recorder()
       b.watch(p, revision, rec.handlers)
@@ -358,9 +360,13 @@ describe.skipIf(!isRoot)(`cluster store ${isRoot ? '' : `— skipped: ${NOT_ROOT
       await servers[kind].stop()
       servers[kind] = kind === 'consul' ? await u.startConsul() : await u.startEtcd() // same address, empty store
       await rec.until('reset after the restart', () => rec.resets.length > 0, 15_000)
-      figures.push(`${kind} restarted empty: watch reset ${ms(t0).toFixed(0)} ms after the stop`)
+      const resetMs = ms(t0)
       expect(rec.resets[0]).toMatch(kind === 'consul' ? /index went back from \d+ to \d+/ : /lost the watch stream/)
       expect(rec.changes).toEqual([])
+      // consul answers the next renewal (every TTL/2) with "not found"; etcd the next keep-alive.
+      const reason = await Promise.race([lost, new Promise((_, reject) => setTimeout(() => reject(new Error('session not reported lost')), 10_000))])
+      expect(reason).toMatch(kind === 'consul' ? /no longer knows session/ : /lease \d+ lost/)
+      figures.push(`${kind} restarted empty: watch reset ${resetMs.toFixed(0)} ms, session lost ${ms(t0).toFixed(0)} ms after the stop`)
       expect(await b.list(p)).toMatchObject({ entries: [] })
       expect(await a.txn([{ key: `${p}k`, version: 0 }], [{ put: `${p}k`, value: 'after' }])).toBe(true)
     })

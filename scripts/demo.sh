@@ -4,14 +4,11 @@
 # temporary state root. The machine's own network namespace is never touched: every
 # patchbay call and every sysctl runs under `nsenter --net=/run/netns/pbdemo-...`.
 # Everything the demo made is removed on exit, also after an error or Ctrl-C.
+# Runs as root: started by anyone else it runs itself again through sudo.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$(pwd)
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "demo.sh: must run as root (sudo bash scripts/demo.sh)" >&2
-  exit 1
-fi
 
 bash scripts/setup.sh
 
@@ -45,49 +42,63 @@ ip netns add "$NS"
 nsenter --net="/run/netns/$NS" -- ip link set lo up
 
 # `pb ARGS...` prints the command like a terminal session, then its output (and a
-# non-zero exit code, which the demo expects in a few places).
-pb() {
+# non-zero exit code, which the demo expects in a few places). `pb_as SHOWN ARGS...` shows
+# SHOWN as the command line instead (a template by the name it was given).
+pb_as() {
   echo
-  echo "\$ patchbay $*"
+  echo "\$ $1"
+  shift
   local rc=0
   nsenter --net="/run/netns/$NS" -- env PATCHBAY_ROOT="$ROOT" "$REPO/bin/patchbay" "$@" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then echo "(exit code $rc)"; fi
   return 0
+}
+pb() {
+  pb_as "patchbay $*" "$@"
 }
 say() {
   echo
   echo "# $*"
 }
 
+# What each step changes on a network, out of its `network inspect` JSON: the subnet, and who
+# is on it at which address.
+MEMBERS='{{.Name}} {{range .IPAM.Config}}{{.Subnet}} gateway {{.Gateway}}{{end}}{{range .Containers}}{{"\n  "}}{{.Name}} {{.IPv4Address}}{{end}}'
+members() {
+  pb_as "patchbay network inspect --format \"\$MEMBERS\" $1" network inspect --format "$MEMBERS" "$1"
+}
+
 echo "# patchbay demo: sandbox host namespace $NS, state root $ROOT"
+echo "# Networks are shown by the fields that change (the whole JSON: patchbay network inspect NAME):"
+echo "\$ MEMBERS='$MEMBERS'"
 
 say "By default there are three networks"
 pb network ls
-pb network inspect bridge
+members bridge
 
 say "Containers start on the default bridge network"
 pb run --name=container1
 pb run --name=container2
-pb network inspect bridge
+members bridge
 
 say "Containers on one network reach each other by name"
-pb exec container1 -- ip addr show eth0
+pb exec container1 -- ip -br addr show eth0
 pb exec container1 -- ping -c 2 container2
 pb exec container1 -- cat /etc/hosts
 pb exec container2 -- ping -c 2 container1
 
 say "A user-defined network is isolated from the others"
 pb network create -d bridge isolated_nw
-pb network inspect isolated_nw
+members isolated_nw
 pb network ls
 pb run --net=isolated_nw --name=container3
-pb network inspect isolated_nw
+members isolated_nw
 
 say "A container can sit on several networks"
 pb network connect isolated_nw container2
-pb network inspect isolated_nw
+members isolated_nw
 pb inspect '--format={{.NetworkSettings.Networks}}' container2
-pb exec container2 -- ip addr
+pb exec container2 -- ip -br addr
 
 say "container3 reaches container2 on isolated_nw, by either name"
 pb exec container3 -- ping -c 2 container2.isolated_nw
@@ -115,14 +126,14 @@ pb network ls
 say "Disconnecting takes container2 off isolated_nw"
 pb network disconnect isolated_nw container2
 pb inspect '--format={{.NetworkSettings.Networks}}' container2
-pb network inspect isolated_nw
-pb exec container2 -- ip addr
+members isolated_nw
+pb exec container2 -- ip -br addr
 pb exec container2 -- ping -c 2 -W 1 172.18.0.2
 pb exec container2 -- ping -c 2 container1
 
 say "Once no container uses it, the network can be removed"
 pb rm container3
-pb network inspect isolated_nw
+members isolated_nw
 pb network rm isolated_nw
 pb network ls
 

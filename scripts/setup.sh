@@ -44,20 +44,25 @@ if ! command -v node >/dev/null 2>&1 ||
   exit 1
 fi
 
-# 3. Node modules, reinstalled only when the lockfile (or package.json) changed.
+# 3. Node modules, reinstalled only when the lockfile (or package.json) changed. The first time
+#    this is the long step: where no prebuilt better-sqlite3 can be fetched, it compiles SQLite.
+#    --foreground-scripts shows that compile as it goes; -w leaves out the C/C++ warnings of
+#    code that is not ours.
+npm_install() {
+  echo "setup: npm $1: installing node modules; compiling better-sqlite3 (when no prebuilt one can be fetched, which prebuild-install then warns about) takes about 2 minutes"
+  CFLAGS=-w CXXFLAGS=-w npm "$@" --no-audit --no-fund --foreground-scripts --loglevel=warn
+}
 stamp=node_modules/.patchbay-setup-stamp
 if [ -f package-lock.json ]; then
   want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "setup: npm ci"
-    npm ci --no-audit --no-fund
+    npm_install ci
     echo "$want" >"$stamp"
   fi
 else
   want=$(sha256sum package.json | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "setup: npm install (no lockfile)"
-    npm install --no-audit --no-fund
+    npm_install install
     echo "$want" >"$stamp"
   fi
 fi

@@ -52,7 +52,8 @@ const started = process.hrtime.bigint()
 const db = openDatabase(paths.db)
 // A benchmark fixture: a crash while writing it just means writing it again.
 db.pragma('synchronous = OFF')
-const log = new EventLog(db, withSnapshots(db, createProjector(db)))
+const schema = await import('../src/events/schema.js')
+const log = new EventLog(db, withSnapshots(db, createProjector(db)), () => schema)
 const state = new StateQueries(db)
 
 // Deterministic: the same seed gives the same log (ids, choices, clock).

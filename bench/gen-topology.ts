@@ -31,7 +31,8 @@ if (existsSync(pathsFor(values.root).db)) {
 }
 if (networks > (perNetwork > 250 ? 256 : 65_536) || perNetwork > 65_000) throw new Error('too many networks or containers for 10.0.0.0/8')
 
-const app = openState(values.root)
+const app = await openState(values.root)
+await app.loadSchema()
 const decide = (fn: (ctx: DecideContext) => NewEvent[]) => app.append(fn({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir }))
 app.db.transaction(() => {
   for (let n = 0; n < networks; n++) {

@@ -66,6 +66,7 @@ async function verifyInTransaction(db: Db, opts: VerifyOptions): Promise<VerifyR
     // Read (and hashed) up to the head this transaction sees, by the reader's own connection.
     const job = { kind: 'verify' as const, from, after: replay.seq, upTo: head.seq, trusted, snapshots: pending }
     let snapshotDrift: VerifyFailure | undefined
+    let copies: VerifyFailure | undefined
     // A chained event that cannot be replayed: the chain check goes on, the replay stops.
     let unreplayable: VerifyFailure | undefined
     const cannotReplay = (seq: number, message: string): VerifyFailure => ({
@@ -85,6 +86,7 @@ async function verifyInTransaction(db: Db, opts: VerifyOptions): Promise<VerifyR
       if (batch.unreplayable) unreplayable ??= cannotReplay(batch.unreplayable.seq, batch.unreplayable.reason)
       report.checked += batch.checked
       if (batch.broken) return { ...report, failure: batch.broken }
+      copies ??= batch.copies
       if (!unreplayable && pending[0] === batch.last.seq) {
         pending.shift()
         report.snapshots++
@@ -93,6 +95,7 @@ async function verifyInTransaction(db: Db, opts: VerifyOptions): Promise<VerifyR
     }
     const headFailure = opts.head && headMismatch(db, opts.head, head)
     if (headFailure) return { ...report, failure: headFailure }
+    if (copies) return { ...report, failure: copies }
     if (unreplayable) return { ...report, failure: unreplayable }
     if (snapshotDrift) return { ...report, failure: snapshotDrift }
     if (pending.length > 0) {

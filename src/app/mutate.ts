@@ -1,12 +1,10 @@
 import type { DecideContext } from '../core/context.js'
 import { UserError } from '../core/errors.js'
-import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from '../drivers/derived-state.js'
-import { applyEvent } from '../drivers/index.js'
+import { affectedBy, containersToRewrite, syncHostsFiles } from '../effects/derived-state.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
-import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
-import { hostsAppends } from '../core/hosts.js'
+import { runEffects } from '../effects/run-effects.js'
 import { newestEventBroken } from '../events/head-check.js'
-import { validatePayload } from '../events/validate.js'
+import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { crashPoint } from '../kernel/crash-point.js'
 import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import { type AppState, newId, nowIso } from './state.js'
@@ -25,6 +23,15 @@ export interface MutateOptions {
    */
   actor?: Partial<Actor>
 }
+
+/**
+ * Makes a decision's unique claims before anything is appended or touched. Locally the host
+ * lock (held by the transaction) is the claim: nothing to do. A cluster store makes the claims
+ * of global-scope events with a compare-and-set (next: src/cluster/).
+ */
+export type Claim = (events: NewEvent[]) => Promise<void>
+
+const localClaim: Claim = async () => {}
 
 /**
  * Mutations of one process: one database, one set of netlink sockets. Each mutation is still
@@ -47,7 +54,7 @@ export class MutationSession {
 
   constructor(
     private readonly app: AppState,
-    private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void } = {},
+    private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void; claim?: Claim } = {},
   ) {
     ensurePrivateDir(app.paths.run)
     this.kernel = new KernelSession(app.paths.linkGroup)
@@ -55,27 +62,28 @@ export class MutationSession {
   }
 
   /**
-   * The one path by which anything changes. Holding the host-wide write lock (SQLite's
-   * BEGIN IMMEDIATE) from decision to commit: decide from the projections, apply to the
-   * kernel, append the events and update the projections, refresh hosts files and firewall,
-   * commit. Bad input throws before anything changes; a kernel failure is undone, leaves the
-   * tables as they were, and is recorded as an OperationFailed event.
+   * The one path by which anything changes, holding the host-wide write lock (SQLite's BEGIN
+   * IMMEDIATE) from decision to commit:
+   *
+   *   decide → claim → append (and project) → effects (drivers, then reactors) → commit
+   *
+   * Bad input throws from decide, before anything changes. The events are appended before the
+   * kernel is touched, in the same uncommitted transaction, so the drivers and reactors see the
+   * state after them; if any kernel step fails, the transaction is rolled back, the kernel
+   * changes are undone, and the failure is recorded as an OperationFailed event.
    */
   async mutate(command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
     const { app, kernel } = this
     const undo = new UndoStack()
+    await app.loadSchema()
     app.db.exec('BEGIN IMMEDIATE')
-    let events: NewEvent[]
-    if (!this.headChecked) {
-      this.headChecked = true
-      const broken = newestEventBroken(app.db)
-      // Appending still goes on: the break stays where it is, for audit verify to show.
-      if (broken) this.warn(`Warning: the event log was changed outside patchbay: ${broken}; run patchbay audit verify\n`)
-    }
+    this.checkHead()
+    let stored: StoredEvent[]
     try {
-      events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
-      // A malformed event must never reach the kernel, let alone the log.
-      for (const e of events) validatePayload(e.type, e.payload)
+      const events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
+      await (this.opts.claim ?? localClaim)(events)
+      // Validated here: a malformed event never reaches the kernel, let alone the log.
+      stored = app.append(events, opts.actor)
     } catch (err) {
       app.db.exec('ROLLBACK')
       throw err
@@ -90,25 +98,12 @@ export class MutationSession {
           this.warn(`Warning: ${(err as Error).message} (ignored: --force)\n`)
         }
       }
-      for (const e of events) await step(() => applyEvent(e, kernel, undo))
-      const stored = app.append(events, opts.actor)
-      if (kernel.firewallDirty) {
-        undo.push(() => syncFirewall(app.state, app.paths))
-        syncFirewall(app.state, app.paths)
-        kernel.firewallDirty = false
-      }
-      const created = stored.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
-      await writeResolvFiles(app.paths, created, kernel)
-      const affected = affectedBy(stored)
-      if (!this.opts.deferHostsFiles) {
-        const rewrite = containersToRewrite(affected, app.state)
-        undo.push(() => syncHostsFiles(app.state, app.paths, rewrite))
-        syncHostsFiles(app.state, app.paths, rewrite, hostsAppends(app.state, stored))
-      }
+      await runEffects(stored, { app, kernel, undo, deferHostsFiles: this.opts.deferHostsFiles === true }, step)
       await step(() => kernel.settle())
       crashPoint()
       app.db.exec('COMMIT')
       if (this.opts.deferHostsFiles) {
+        const affected = affectedBy(stored)
         for (const id of affected.containers) this.pending.containers.add(id)
         for (const id of affected.networks) this.pending.networks.add(id)
       }
@@ -130,6 +125,15 @@ export class MutationSession {
     }
   }
 
+  /** Once per session, inside its first transaction: is the newest event of the log what was written? */
+  private checkHead(): void {
+    if (this.headChecked) return
+    this.headChecked = true
+    const broken = newestEventBroken(this.app.db)
+    // Appending still goes on: the break stays where it is, for audit verify to show.
+    if (broken) this.warn(`Warning: the event log was changed outside patchbay: ${broken}; run patchbay audit verify\n`)
+  }
+
   /**
    * Rewrites the hosts files that deferred mutations left behind, from the tables as they are
    * now (other processes' changes included), holding the write lock like a mutation would.
@@ -138,7 +142,7 @@ export class MutationSession {
     if (this.pending.containers.size === 0) return
     const { app } = this
     app.db
-      .transaction(() => syncHostsFiles(app.state, app.paths, containersToRewrite(this.pending, app.state)))
+      .transaction(() => syncHostsFiles(app.state, app.paths, this.kernel, containersToRewrite(this.pending, app.state)))
       .immediate()
     this.pending.containers.clear()
     this.pending.networks.clear()

@@ -7,7 +7,7 @@ import { untrustedStateDir } from '../kernel/trusted-dir.js'
 import { currentActor, currentHost } from '../events/actor.js'
 import { type Db, openDatabase, openReadOnly } from '../events/database.js'
 import { randomHex } from '../events/crypto.js'
-import { EventLog } from '../events/store.js'
+import { type EventSchema, EventLog } from '../events/store.js'
 import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
 import { createProjector } from '../projections/projectors.js'
 import { StateQueries } from '../projections/queries.js'
@@ -28,6 +28,8 @@ export interface AppState {
    * client the daemon serves.
    */
   append(events: NewEvent[], as?: Partial<Actor>): StoredEvent[]
+  /** Loads the event schema, which every append checks against: awaited before the first one. */
+  loadSchema(): Promise<void>
   close(): void
 }
 
@@ -35,12 +37,13 @@ export interface AppState {
  * Opens the state under `root`. patchbay trusts only root and its own directories: a state
  * directory another user could change (or redirect) is refused before anything is opened.
  */
-export function openState(root: string, opts: { readOnly?: boolean } = {}): AppState {
+export async function openState(root: string, opts: { readOnly?: boolean } = {}): Promise<AppState> {
   const paths = pathsFor(root)
   const untrusted = untrustedStateDir(paths.root, process.getuid?.() ?? 0)
   if (untrusted) throw new UserError(`cannot keep patchbay state in ${paths.root}: ${untrusted}`)
   const { db, writable } = openLog(paths, opts.readOnly === true)
-  const log = new EventLog(db, withSnapshots(db, createProjector(db)))
+  let schema: EventSchema | undefined
+  const log = new EventLog(db, withSnapshots(db, createProjector(db)), () => schema)
   // Looked up on the first append only: read commands never need them (getpwuid is not free).
   let who: { actor: ReturnType<typeof currentActor>; host: string } | undefined
   const app: AppState = {
@@ -52,9 +55,12 @@ export function openState(root: string, opts: { readOnly?: boolean } = {}): AppS
       who ??= { actor: currentActor(), host: currentHost() }
       return log.append(events, { actor: { ...who.actor, ...as }, host: who.host, time: nowIso() })
     },
+    loadSchema: async () => {
+      schema ??= await import('../events/schema.js')
+    },
     close: () => db.close(),
   }
-  if (writable) ensureBuiltins(app)
+  if (writable) await ensureBuiltins(app)
   return app
 }
 
@@ -79,8 +85,9 @@ function openLog(paths: Paths, readOnly: boolean): { db: Db; writable: boolean }
 }
 
 /** A fresh root starts with docker's three networks, recorded as the log's first events. */
-function ensureBuiltins(app: AppState): void {
+async function ensureBuiltins(app: AppState): Promise<void> {
   if (app.log.head().seq > 0) return
+  await app.loadSchema()
   app.db
     .transaction(() => {
       if (app.log.head().seq === 0) app.append(decideBuiltins(newId, nowIso()))

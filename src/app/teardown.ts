@@ -6,7 +6,7 @@ import { KernelSession } from '../drivers/kernel-session.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import { deleteNetns } from '../kernel/netns.js'
 import { deleteNftTable } from '../kernel/nft.js'
-import { listDir, removeFile, removeTree } from '../kernel/hostsfile.js'
+import { listDir, removeFile, removeTree } from '../kernel/files.js'
 import type { AppState } from './state.js'
 
 export interface TeardownResult {

@@ -12,7 +12,7 @@ export async function openApp(root: string, needsRoot?: string, writes = needsRo
   if (needsRoot && process.getuid?.() !== 0) throw new UserError(`patchbay ${needsRoot} needs root to change network namespaces (try sudo)`)
   const { openState } = await import('../app/state.js')
   try {
-    return openState(root, { readOnly: !writes })
+    return await openState(root, { readOnly: !writes })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     // Opening the log writes to it (WAL, migrations): reading needs write access too.

@@ -80,7 +80,7 @@ export function planEndpoint(
   const id = ctx.newId()
   const base = {
     id, networkId: net.id, networkName: net.name, containerId: container.id, containerName: container.name,
-    driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath,
+    driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath, driverState: null,
   }
   if (!driver.addressed) {
     if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)

@@ -107,6 +107,7 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
     mtu,
     labels: req.labels,
     options: req.options,
+    driverState: null,
   }
   return [{ type: 'NetworkCreated', payload }]
 }

@@ -20,7 +20,7 @@ export function decideNetworkRemove(ref: string, ctx: DecideContext): NewEvent[]
       `error while removing network: network ${net.name} has active endpoints (${names.join(', ')}); disconnect them first`,
     )
   }
-  return [{ type: 'NetworkRemoved', payload: { id: net.id, name: net.name, driver: net.driver, bridge: net.bridge } }]
+  return [{ type: 'NetworkRemoved', payload: { id: net.id, name: net.name, driver: net.driver, bridge: net.bridge, driverState: net.driverState } }]
 }
 
 /** Networks `prune` removes: user networks with no endpoints. */

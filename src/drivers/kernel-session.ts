@@ -1,6 +1,9 @@
+import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
+import { realFiles } from '../kernel/files.js'
 import { Rtnl, deleteHostLinkInBackground } from '../kernel/netlink.js'
+import { applyNftRuleset, listNftTable } from '../kernel/nft.js'
 import { createNetns, deleteNetns, isNetnsMount } from '../kernel/netns.js'
-import type { KernelOps, LinkOps } from '../kernel/ops.js'
+import type { FileOps, KernelOps, LinkOps } from '../kernel/ops.js'
 import { disableIpv6, enableIpv4Forwarding } from '../kernel/sysctl.js'
 
 /** Compensating actions, run newest first when a later step of the same mutation fails. */
@@ -37,6 +40,7 @@ export class KernelSession implements KernelOps {
   /** Namespaces whose loopback this session brought up: `run` does it once, not again on connect. */
   private readonly loopbackUp = new Set<string>()
   firewallDirty = false
+  readonly files: FileOps = realFiles
   /**
    * Devices this session has made sure of (up, gateway address on), by name, with their index:
    * the connects of a batch check each bridge once. Forgotten with the session's sockets, so a
@@ -91,6 +95,11 @@ export class KernelSession implements KernelOps {
 
   enableIpv4Forwarding(): void {
     enableIpv4Forwarding()
+  }
+
+  applyFirewall(ruleset: string): string {
+    applyNftRuleset(ruleset)
+    return listNftTable(TABLE_FAMILY, TABLE_NAME) ?? ''
   }
 
   /**

@@ -4,12 +4,12 @@ import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../con
 import type { ContainerRow } from '../projections/queries.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import type { AddressInfo, LinkInfo, LinkOps, RouteInfo } from '../kernel/ops.js'
-import { listDir } from '../kernel/hostsfile.js'
+import { listDir } from '../kernel/files.js'
 import { listNftTable } from '../kernel/nft.js'
 import { isNetnsMount, namespaceInode } from '../kernel/netns.js'
 import { ipv4ForwardingEnabled } from '../kernel/sysctl.js'
-import { type AppliedFirewall, hostResolvConf } from './derived-state.js'
-import type { KernelSession } from './kernel-session.js'
+import { type AppliedFirewall, hostResolvConf } from '../effects/derived-state.js'
+import type { KernelOps } from '../kernel/ops.js'
 
 /** What one network namespace holds, as far as patchbay cares. */
 export interface ObservedNetns {
@@ -51,7 +51,7 @@ function readOr<T>(path: string, parse: (text: string) => T, fallback: T): T {
 }
 
 /** Reads everything restore needs, without changing anything. */
-export async function observe(paths: Paths, containers: ContainerRow[], k: KernelSession): Promise<Observed> {
+export async function observe(paths: Paths, containers: ContainerRow[], k: KernelOps): Promise<Observed> {
   const host = await readNetns(k.host())
   const observed = new Map<string, ObservedContainerNetns>()
   const readContainer = async (c: ContainerRow): Promise<void> => {
@@ -79,6 +79,6 @@ export async function observe(paths: Paths, containers: ContainerRow[], k: Kerne
       applied: readOr(firewallRecordPath(paths), (t) => JSON.parse(t) as AppliedFirewall, null),
     },
     forwarding: ipv4ForwardingEnabled(),
-    hostResolvConf: hostResolvConf(),
+    hostResolvConf: hostResolvConf(k),
   }
 }

@@ -1,9 +1,8 @@
 import type { Paths } from '../config/paths.js'
 import type { RestoreAction } from '../core/restore-plan.js'
-import { removeFile, writeFileIfChanged } from '../kernel/hostsfile.js'
 import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import type { StateQueries } from '../projections/queries.js'
-import { syncFirewall } from './derived-state.js'
+import { syncFirewall } from '../effects/derived-state.js'
 import { driverFor } from './registry.js'
 import { KernelSession, UndoStack } from './kernel-session.js'
 import { createContainerNetns } from './netns-lifecycle.js'
@@ -37,7 +36,7 @@ export class RestoreApplier {
         k.deleteNetns(a.path)
         return
       case 'remove-file':
-        removeFile(a.path)
+        k.files.remove(a.path)
         return
       case 'ensure-network':
         return driverFor(a.network.driver).createNetwork(a.network, k, ignored)
@@ -58,11 +57,11 @@ export class RestoreApplier {
         await k.inNetns(a.netnsPath).deleteDefaultRoute()
         return
       case 'firewall':
-        return syncFirewall(this.state, this.paths)
+        return syncFirewall(this.state, this.paths, k)
       case 'forwarding':
         return k.enableIpv4Forwarding()
       case 'write-file':
-        writeFileIfChanged(a.path, a.content)
+        k.files.write(a.path, a.content)
         return
     }
   }

@@ -1,7 +1,7 @@
 import type { Db } from './database.js'
 import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
 
-const ROW = 'SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events'
+const ROW = 'SELECT seq, time, type, schema, host, actor, origin_host, origin_seq, payload, prev_hash, hash FROM events'
 
 /**
  * What every change checks before it appends, for the price of one query and one hash: that

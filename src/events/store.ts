@@ -3,35 +3,51 @@ import type { Db } from './database.js'
 import { type EventRow, GENESIS_HASH, eventHash } from './hash.js'
 
 export type { EventRow }
-import type { Actor, NewEvent, ProjectableEvent, StoredEvent } from './types.js'
+import type { Actor, EventType, NewEvent, Origin, ProjectableEvent, StoredEvent } from './types.js'
 import { ReplayError } from './replay-error.js'
-import { validatePayload } from './validate.js'
+import { upcast } from './upcast.js'
 
 export interface AppendContext {
   actor: Actor
   host: string
   /** One timestamp for a whole decision: its events happened together. */
   time: string
+  /** Set when the events were decided on another host (imported from the cluster). */
+  origin?: Origin
 }
 
 export type Projector = (event: ProjectableEvent) => void
+
+/**
+ * What the append path needs of the event schema (src/events/schema.ts, loaded on the write
+ * path only): the check every payload passes and the version it is stored as.
+ */
+export interface EventSchema {
+  validatePayload(type: EventType, payload: unknown): void
+  SCHEMA_VERSIONS: Record<EventType, number>
+}
+
+/** The payload of a row, in today's shape. */
+const payloadOf = (r: EventRow): NewEvent['payload'] => upcast(r.type as EventType, r.schema ?? 1, JSON.parse(r.payload))
 
 export function rowToEvent(r: EventRow): StoredEvent {
   return {
     seq: r.seq,
     time: r.time,
     type: r.type,
+    schema: r.schema ?? 1,
     host: r.host,
     actor: JSON.parse(r.actor),
-    payload: JSON.parse(r.payload),
+    origin: r.origin_host ? { host: r.origin_host, seq: r.origin_seq } : null,
+    payload: payloadOf(r),
     prevHash: r.prev_hash,
     hash: r.hash,
   } as StoredEvent
 }
 
-/** What replay needs of a row: the payload parsed, the actor left alone (it is never projected). */
+/** What replay needs of a row: the payload in today's shape, the actor left alone (it is never projected). */
 export function rowToProjectable(r: EventRow): ProjectableEvent {
-  return { seq: r.seq, hash: r.hash, type: r.type, payload: JSON.parse(r.payload) } as ProjectableEvent
+  return { seq: r.seq, hash: r.hash, type: r.type, payload: payloadOf(r) } as ProjectableEvent
 }
 
 /**
@@ -80,13 +96,15 @@ export function logHead(db: Db): LogHead {
 export class EventLog {
   private readonly insert
 
+  /** `schema`: the event schema, once the write path has loaded it (appending before is a bug). */
   constructor(
     private readonly db: Db,
     private readonly project: Projector,
+    private readonly schema: () => EventSchema | undefined,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (seq, time, type, schema, host, actor, origin_host, origin_seq, actor_user, network_id, container_id, payload, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
   }
 
@@ -94,20 +112,25 @@ export class EventLog {
     return logHead(this.db)
   }
 
-  /** Validates, hashes, stores and projects each event, in order. */
+  /** Validates, hashes, stores and projects each event, in order, in its current version. */
   append(events: NewEvent[], ctx: AppendContext): StoredEvent[] {
+    const schema = this.schema()
+    if (!schema) throw new Error('events appended before the event schema was loaded')
     let { seq, hash } = this.head()
     const actor = JSON.stringify(ctx.actor)
+    const origin = ctx.origin ?? null
     const stored: StoredEvent[] = []
     for (const e of events) {
-      validatePayload(e.type, e.payload)
+      schema.validatePayload(e.type, e.payload)
       seq += 1
+      const version = schema.SCHEMA_VERSIONS[e.type]
       const payload = JSON.stringify(e.payload)
       const prevHash = hash
-      hash = eventHash({ seq, time: ctx.time, type: e.type, host: ctx.host, actor, payload, prev_hash: prevHash })
+      const row = { seq, time: ctx.time, type: e.type, schema: version, host: ctx.host, actor, origin_host: origin?.host ?? null, origin_seq: origin?.seq ?? null, payload, prev_hash: prevHash }
+      hash = eventHash(row)
       const c = indexedCopies(e, ctx.actor)
-      this.insert.run(seq, ctx.time, e.type, ctx.host, actor, c.actorUser, c.networkId, c.containerId, payload, prevHash, hash)
-      const event = { ...e, seq, time: ctx.time, host: ctx.host, actor: ctx.actor, prevHash, hash } as StoredEvent
+      this.insert.run(seq, ctx.time, e.type, version, ctx.host, actor, row.origin_host, row.origin_seq, c.actorUser, c.networkId, c.containerId, payload, prevHash, hash)
+      const event = { ...e, seq, time: ctx.time, schema: version, host: ctx.host, actor: ctx.actor, origin, prevHash, hash } as StoredEvent
       this.project(event)
       stored.push(event)
     }
@@ -123,10 +146,10 @@ export interface EventSelection {
 
 export const ALL_EVENTS: EventSelection = { where: '1', params: [] }
 
-const ROW_COLUMNS = 'seq, time, type, host, actor, payload, prev_hash, hash'
+const ROW_COLUMNS = 'seq, time, type, schema, host, actor, origin_host, origin_seq, payload, prev_hash, hash'
 
 const toEventRow = (r: unknown[]): EventRow =>
-  ({ seq: r[0], time: r[1], type: r[2], host: r[3], actor: r[4], payload: r[5], prev_hash: r[6], hash: r[7] }) as EventRow
+  ({ seq: r[0], time: r[1], type: r[2], schema: r[3], host: r[4], actor: r[5], origin_host: r[6], origin_seq: r[7], payload: r[8], prev_hash: r[9], hash: r[10] }) as EventRow
 
 /**
  * The rows `sel` picks with seq in (after, upTo] (upTo at most the head when this starts), in
@@ -171,12 +194,12 @@ export type RowWithCopies = EventRow & { copies: IndexedCopies }
 /** The rows with fromSeq <= seq <= toSeq, in order, with the columns copied out of them. */
 export function* readRowsWithCopies(db: Db, fromSeq: number, toSeq: number): Generator<RowWithCopies> {
   for (const rows of rawPages(db, `${ROW_COLUMNS}, actor_user, network_id, container_id`, ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
-    for (const r of rows) yield { ...toEventRow(r), copies: { actorUser: r[8] as string, networkId: r[9] as string | null, containerId: r[10] as string | null } }
+    for (const r of rows) yield { ...toEventRow(r), copies: { actorUser: r[11] as string, networkId: r[12] as string | null, containerId: r[13] as string | null } }
   }
 }
 
 /** Only a log the append path did not write holds a payload that is not JSON. */
-function parsePayload(seq: number, text: string): unknown {
+function parsePayload(seq: number, text: string): Record<string, unknown> {
   try {
     return JSON.parse(text)
   } catch (err) {
@@ -186,8 +209,11 @@ function parsePayload(seq: number, text: string): unknown {
 
 /** What replay reads: only the columns projectors use (actors and times are never projected). */
 export function* readProjectable(db: Db, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Generator<ProjectableEvent> {
-  for (const rows of rawPages(db, 'seq, hash, type, payload', ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
-    for (const r of rows) yield { seq: r[0], hash: r[1], type: r[2], payload: parsePayload(r[0] as number, r[3] as string) } as ProjectableEvent
+  for (const rows of rawPages(db, 'seq, hash, type, schema, payload', ALL_EVENTS, { after: fromSeq - 1, upTo: toSeq }, 1024)) {
+    for (const r of rows) {
+      const type = r[2] as EventType
+      yield { seq: r[0], hash: r[1], type, payload: upcast(type, r[3] as number, parsePayload(r[0] as number, r[4] as string)) } as ProjectableEvent
+    }
   }
 }
 

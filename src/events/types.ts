@@ -1,104 +1,24 @@
 /**
  * Event types: immutable, past-tense facts. Each payload carries everything needed to
  * re-apply it to the kernel (no "look it up later"), so replay never depends on the clock,
- * random numbers or the kernel.
+ * random numbers or the kernel. The payloads' shapes come from src/events/schema.ts (types
+ * only here: nothing at run time); this file adds the envelope every stored event has.
  */
+import type { InferOutput } from 'valibot'
+import type * as S from './schema.js'
 
-export interface NetworkCreated {
-  id: string
-  name: string
-  driver: DriverName
-  scope: 'local' | 'global'
-  created: string
-  subnet: string | null
-  gateway: string | null
-  ipRange: string | null
-  internal: boolean
-  attachable: boolean
-  builtin: boolean
-  /** Linux bridge device, for bridge networks. */
-  bridge: string | null
-  mtu: number
-  labels: Record<string, string>
-  options: Record<string, string>
-}
+export type NetworkCreated = InferOutput<typeof S.NetworkCreated>
+export type NetworkRemoved = InferOutput<typeof S.NetworkRemoved>
+export type ContainerCreated = InferOutput<typeof S.ContainerCreated>
+export type ContainerRemoved = InferOutput<typeof S.ContainerRemoved>
+export type EndpointConnected = InferOutput<typeof S.EndpointConnected>
+export type EndpointDisconnected = InferOutput<typeof S.EndpointDisconnected>
+export type OperationFailed = InferOutput<typeof S.OperationFailed>
 
-export type DriverName = 'bridge' | 'host' | 'null'
-
-export interface NetworkRemoved {
-  id: string
-  name: string
-  driver: DriverName
-  bridge: string | null
-}
-
-/** How a container's network namespace came to be. */
-export type NetnsKind = 'own' | 'path' | 'pid' | 'host'
-
-export interface ContainerCreated {
-  id: string
-  name: string
-  created: string
-  hostname: string
-  netnsKind: NetnsKind
-  /** Where the namespace is: our own bind mount, an adopted path, /proc/PID/ns/net, or null for the host. */
-  netnsPath: string | null
-  netnsInode: number | null
-  networkMode: string
-}
-
-export interface ContainerRemoved {
-  id: string
-  name: string
-  netnsKind: NetnsKind
-  netnsPath: string | null
-}
-
-export interface DefaultRoute {
-  gateway: string
-  ifname: string
-}
-
-/** What identifies an endpoint in both its connect and disconnect events. */
-interface EndpointFacts {
-  id: string
-  networkId: string
-  networkName: string
-  containerId: string
-  containerName: string
-  driver: DriverName
-  /** Null for host and null networks, which have no interface of their own. */
-  ifname: string | null
-  hostIfname: string | null
-  ipv4: string | null
-  gateway: string | null
-  /** The netns to configure: recorded so replay needs no lookup. */
-  netnsPath: string | null
-}
-
-export interface EndpointConnected extends EndpointFacts {
-  bridge: string | null
-  prefixLen: number | null
-  mac: string | null
-  mtu: number
-  /** The network's, so a connect that has to recreate the bridge sets it up the same way. */
-  internal: boolean
-  aliases: string[]
-  /** Set when this endpoint becomes the container's default route. */
-  defaultRoute: DefaultRoute | null
-}
-
-export interface EndpointDisconnected extends EndpointFacts {
-  /** The route that replaces this endpoint's default route, if it had one. */
-  defaultRouteMovesTo: DefaultRoute | null
-  /** With gateway, lets a failed disconnect put the default route back. */
-  hadDefaultRoute: boolean
-}
-
-export interface OperationFailed {
-  command: string
-  error: string
-}
+export type DriverName = NetworkCreated['driver']
+export type NetnsKind = ContainerCreated['netnsKind']
+export type DefaultRoute = NonNullable<EndpointConnected['defaultRoute']>
+export type DriverState = NetworkCreated['driverState']
 
 export interface EventPayloads {
   NetworkCreated: NetworkCreated
@@ -123,14 +43,24 @@ export interface Actor {
   argv: string[]
 }
 
+/** Where an event imported from the cluster was decided: that host, and its place in that host's log. */
+export interface Origin {
+  host: string
+  seq: number
+}
+
 /** What projectors need of a stored event: its facts and its place in the log, not who or when. */
 export type ProjectableEvent = NewEvent & { seq: number; hash: string }
 
-/** An event as stored in the log. */
+/** An event as stored in the log, its payload in today's shape (see upcast.ts). */
 export type StoredEvent = ProjectableEvent & {
   time: string
+  /** The version its payload was written in (SCHEMA_VERSIONS of its day). */
+  schema: number
   host: string
   actor: Actor
+  /** Set on events imported from another host. */
+  origin: Origin | null
   prevHash: string
 }
 

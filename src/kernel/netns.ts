@@ -1,7 +1,7 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crashPoint } from './crash-point.js'
-import { listDir } from './hostsfile.js'
+import { listDir } from './files.js'
 import { KernelError } from './errors.js'
 import { native } from './native.js'
 

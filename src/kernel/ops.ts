@@ -136,4 +136,23 @@ export interface KernelOps {
   settle(): Promise<void>
   /** Forgets the socket of a namespace that is going away. */
   dropNetns(path: string): void
+  /** Files patchbay keeps for containers (hosts, resolv.conf) and reads of the host's. */
+  readonly files: FileOps
+  /**
+   * Replaces patchbay's nftables table with `ruleset` in one transaction (in the host
+   * namespace) and returns nft's listing of it as applied.
+   */
+  applyFirewall(ruleset: string): string
+}
+
+/** Files, written in place (the same inode: containers see them through bind mounts). */
+export interface FileOps {
+  /** The file's text, or undefined when there is none. */
+  read(path: string): string | undefined
+  /** Writes unless it already holds exactly that; whether it wrote. */
+  write(path: string, content: string): boolean
+  /** Appends to an existing file; false, writing nothing, when there is none. */
+  append(path: string, content: string): boolean
+  /** Removes it; a missing file is fine. */
+  remove(path: string): void
 }

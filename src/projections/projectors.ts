@@ -1,20 +1,15 @@
 import type { Db } from '../events/database.js'
 import type { Projector } from '../events/store.js'
-import type { ProjectableEvent } from '../events/types.js'
-
-const b = (v: boolean): number => (v ? 1 : 0)
+import type { EndpointConnected, ProjectableEvent } from '../events/types.js'
+import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, NETWORK_COLUMNS, encode, insertSql } from './columns.js'
+import type { EndpointRow } from './queries.js'
 
 const STATEMENTS = {
-  netIns: `INSERT INTO networks (id, name, driver, scope, created, subnet, gateway, ip_range, internal, attachable, builtin,
-                                 bridge, mtu, labels, options, created_seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  netIns: insertSql('networks', NETWORK_COLUMNS, ['created_seq']),
   netDel: 'DELETE FROM networks WHERE id = ?',
-  ctrIns: `INSERT INTO containers (id, name, created, hostname, netns_kind, netns_path, netns_inode, network_mode, created_seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ctrIns: insertSql('containers', CONTAINER_COLUMNS, ['created_seq']),
   ctrDel: 'DELETE FROM containers WHERE id = ?',
-  epIns: `INSERT INTO endpoints (id, network_id, container_id, ifname, host_ifname, bridge, ipv4, prefix_len, gateway, mac,
-                                 mtu, aliases, default_route, connected_seq)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  epIns: insertSql('endpoints', ENDPOINT_COLUMNS),
   epDel: 'DELETE FROM endpoints WHERE id = ?',
   routeOff: 'UPDATE endpoints SET default_route = 0 WHERE container_id = ?',
   routeOn: 'UPDATE endpoints SET default_route = 1 WHERE container_id = ? AND ifname = ?',
@@ -26,24 +21,16 @@ export type Step = [statement: keyof typeof STATEMENTS, args: unknown[]]
 /** What an event changes in the tables that ls/inspect read. Pure, so a replay can compute it anywhere. */
 export function projectionSteps(e: ProjectableEvent): Step[] {
   switch (e.type) {
-    case 'NetworkCreated': {
-      const p = e.payload
-      const args = [p.id, p.name, p.driver, p.scope, p.created, p.subnet, p.gateway, p.ipRange, b(p.internal), b(p.attachable), b(p.builtin)]
-      return [['netIns', [...args, p.bridge, p.mtu, JSON.stringify(p.labels), JSON.stringify(p.options), e.seq]]]
-    }
+    case 'NetworkCreated':
+      return [['netIns', [...encode(NETWORK_COLUMNS, e.payload), e.seq]]]
     case 'NetworkRemoved':
       return [['netDel', [e.payload.id]]]
-    case 'ContainerCreated': {
-      const p = e.payload
-      return [['ctrIns', [p.id, p.name, p.created, p.hostname, p.netnsKind, p.netnsPath, p.netnsInode, p.networkMode, e.seq]]]
-    }
+    case 'ContainerCreated':
+      return [['ctrIns', [...encode(CONTAINER_COLUMNS, e.payload), e.seq]]]
     case 'ContainerRemoved':
       return [['ctrDel', [e.payload.id]]]
-    case 'EndpointConnected': {
-      const p = e.payload
-      const args = [p.id, p.networkId, p.containerId, p.ifname, p.hostIfname, p.bridge, p.ipv4, p.prefixLen, p.gateway, p.mac, p.mtu]
-      return [['epIns', [...args, JSON.stringify(p.aliases), b(p.defaultRoute !== null), e.seq]]]
-    }
+    case 'EndpointConnected':
+      return [['epIns', encode(ENDPOINT_COLUMNS, endpointRow(e.payload, e.seq))]]
     case 'EndpointDisconnected': {
       const p = e.payload
       if (!p.defaultRouteMovesTo) return [['epDel', [p.id]]]
@@ -56,6 +43,12 @@ export function projectionSteps(e: ProjectableEvent): Step[] {
     case 'OperationFailed':
       return []
   }
+}
+
+/** The endpoints row a connect makes. */
+function endpointRow(p: EndpointConnected, seq: number): EndpointRow {
+  const { id, networkId, containerId, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, driverState } = p
+  return { id, networkId, containerId, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, defaultRoute: p.defaultRoute !== null, driverState, connectedSeq: seq }
 }
 
 /**

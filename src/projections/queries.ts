@@ -1,5 +1,6 @@
 import type { Db } from '../events/database.js'
-import type { ContainerCreated, NetworkCreated } from '../events/types.js'
+import type { ContainerCreated, DriverState, NetworkCreated } from '../events/types.js'
+import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, NETWORK_COLUMNS, decoder, selectList } from './columns.js'
 
 /** A network as the tables hold it: exactly the facts of its NetworkCreated event. */
 export type NetworkRow = NetworkCreated
@@ -21,6 +22,8 @@ export interface EndpointRow {
   mtu: number
   aliases: string[]
   defaultRoute: boolean
+  /** What only the network's driver knows of the endpoint (see NetworkCreated's). */
+  driverState: DriverState
   /** The seq of the event that connected it: orders a hosts file's lines. */
   connectedSeq: number
 }
@@ -34,30 +37,14 @@ export interface PeerRow {
   connectedSeq: number
 }
 
-const NET_COLS = `id, name, driver, scope, created, subnet, gateway, ip_range AS ipRange, internal, attachable, builtin,
-  bridge, mtu, labels, options`
-const CTR_COLS = `id, name, created, hostname, netns_kind AS netnsKind, netns_path AS netnsPath,
-  netns_inode AS netnsInode, network_mode AS networkMode`
-const EP_COLS = `e.id, e.network_id AS networkId, e.container_id AS containerId, e.ifname, e.host_ifname AS hostIfname,
-  e.bridge, e.ipv4, e.prefix_len AS prefixLen, e.gateway, e.mac, e.mtu, e.aliases, e.default_route AS defaultRoute,
-  e.connected_seq AS connectedSeq`
+const NET_COLS = selectList(NETWORK_COLUMNS)
+const CTR_COLS = selectList(CONTAINER_COLUMNS)
+const EP_COLS = selectList(ENDPOINT_COLUMNS, 'e')
 
 type Raw = Record<string, unknown>
 
-function toNetwork(r: Raw): NetworkRow {
-  return {
-    ...(r as unknown as NetworkRow),
-    internal: r.internal === 1,
-    attachable: r.attachable === 1,
-    builtin: r.builtin === 1,
-    labels: JSON.parse(r.labels as string),
-    options: JSON.parse(r.options as string),
-  }
-}
-
-function toEndpoint(r: Raw): EndpointRow {
-  return { ...(r as unknown as EndpointRow), aliases: JSON.parse(r.aliases as string), defaultRoute: r.defaultRoute === 1 }
-}
+const toNetwork = decoder(NETWORK_COLUMNS)
+const toEndpoint = decoder(ENDPOINT_COLUMNS)
 
 /** A lookup by reference that matched several objects by ID prefix. */
 export class AmbiguousRef extends Error {}

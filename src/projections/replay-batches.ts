@@ -21,6 +21,11 @@ export interface VerifyBatch extends StepBatch {
   checked: number
   /** The chain's first break: the batch ends just before it. */
   broken?: ChainBreak
+  /**
+   * The first row whose indexed columns disagree with its hashed content: reported only when
+   * the chain itself holds (an inserted or edited row is the more telling finding).
+   */
+  copies?: ChainBreak
   /** An event whose payload could not be read: no steps from it on. */
   unreplayable?: { seq: number; reason: string }
 }
@@ -63,13 +68,19 @@ export function* verifyBatches(log: Db, job: Extract<ReaderJob, { kind: 'verify'
   const cuts = new Set(job.snapshots)
   let batch = emptyVerifyBatch({ seq: job.after, hash: '' })
   let replaying = true
+  let copiesFound = false
   for (const row of readRowsWithCopies(log, job.after + 1, job.upTo)) {
     let event: ProjectableEvent | undefined
     if (row.seq >= job.from) {
-      const broken = chain.check(row) ?? copiesBroken(row, (event = parseRow(row)))
+      const broken = chain.check(row)
       if (broken) {
         yield { ...batch, broken }
         return
+      }
+      const copies = copiesFound ? undefined : copiesBroken(row, (event = parseRow(row)))
+      if (copies) {
+        batch.copies = copies
+        copiesFound = true
       }
       batch.checked++
     }

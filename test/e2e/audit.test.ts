@@ -46,7 +46,7 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
     return r.stdout
   }
   const row = async (file: string, seq: number): Promise<EventRow> =>
-    (JSON.parse(await sqlite(file, `SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq = ${seq}`, true)) as EventRow[])[0]!
+    (JSON.parse(await sqlite(file, `SELECT seq, time, type, schema, host, actor, origin_host, origin_seq, payload, prev_hash, hash FROM events WHERE seq = ${seq}`, true)) as EventRow[])[0]!
   const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)
   const projectionDump = (root = sb.root): Promise<string> => sqlite(dbFile(root), '.dump networks containers endpoints')
   const head = async (): Promise<{ seq: number; hash: string }> => JSON.parse(await sb.ok(['audit', 'head', '--format', 'json']))
@@ -180,11 +180,11 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
       const root = await copyOfState()
       const before = await row(dbFile(root), 8)
       const forged = { ...(await row(dbFile(root), 9)), seq: 9, host: 'elsewhere', prev_hash: before.hash }
-      const values = [forged.seq, forged.time, forged.type, forged.host, forged.actor, 'mallory', forged.payload, forged.prev_hash, eventHash(forged)]
+      const values = [forged.seq, forged.time, forged.type, forged.schema!, forged.host, forged.actor, 'mallory', forged.payload, forged.prev_hash, eventHash(forged)]
       await sqlite(
         dbFile(root),
         `UPDATE events SET seq = -(seq + 1) WHERE seq >= 9; UPDATE events SET seq = -seq WHERE seq < 0;
-         INSERT INTO events (seq, time, type, host, actor, actor_user, payload, prev_hash, hash) VALUES (${values.map(quote).join(', ')});`,
+         INSERT INTO events (seq, time, type, schema, host, actor, actor_user, payload, prev_hash, hash) VALUES (${values.map(quote).join(', ')});`,
       )
       expect(await verifyFails(root)).toBe('Error: seq 9 inserted: not part of the chain: seq 10 links back to seq 8')
     })
@@ -194,8 +194,8 @@ describe.skipIf(!isRoot)(`audit and time travel ${isRoot ? '' : `— skipped: ${
       const { seq } = await head()
       await sqlite(
         dbFile(root),
-        `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
-         SELECT 1000, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash FROM events WHERE seq = 9`,
+        `INSERT INTO events (seq, time, type, schema, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+         SELECT 1000, time, type, schema, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash FROM events WHERE seq = 9`,
       )
       expect(await verifyFails(root)).toBe(`Error: seq 1000 inserted: not part of the chain: the log jumps from seq ${seq} to it, and it links to seq 8`)
     })

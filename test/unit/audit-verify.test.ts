@@ -15,7 +15,8 @@ function log(): Db {
   return s.db
 }
 
-const row = (db: Db, seq: number) => db.prepare('SELECT seq, time, type, host, actor, payload, prev_hash, hash FROM events WHERE seq = ?').get(seq) as EventRow
+const row = (db: Db, seq: number) =>
+  db.prepare('SELECT seq, time, type, schema, host, actor, origin_host, origin_seq, payload, prev_hash, hash FROM events WHERE seq = ?').get(seq) as EventRow
 
 /** Moves every row from `seq` on by `by` (negating first, so the primary key never collides). */
 function shift(db: Db, seq: number, by: number): void {
@@ -27,8 +28,8 @@ function shift(db: Db, seq: number, by: number): void {
 function insertRow(db: Db, r: EventRow): void {
   const c = indexedCopies({ type: r.type, payload: JSON.parse(r.payload) } as NewEvent, JSON.parse(r.actor))
   db.prepare(
-    `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
-     VALUES (@seq, @time, @type, @host, @actor, @actorUser, @networkId, @containerId, @payload, @prev_hash, @hash)`,
+    `INSERT INTO events (seq, time, type, schema, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+     VALUES (@seq, @time, @type, @schema, @host, @actor, @actorUser, @networkId, @containerId, @payload, @prev_hash, @hash)`,
   ).run({ ...r, ...c })
 }
 
@@ -117,7 +118,7 @@ describe('audit verify', () => {
     deleted.prepare('DELETE FROM endpoints WHERE id = ?').run(ep.id)
     expect((await failure(deleted))?.reason).toBe(`table endpoints: row id=${ep.id} is missing (the log has it)`)
     const added = log()
-    added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0 FROM networks LIMIT 1`)
+    added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0, NULL FROM networks LIMIT 1`)
     expect((await failure(added))?.reason).toBe(`table networks: row id=${'a'.repeat(64)} is not in the log`)
   })
 
@@ -172,8 +173,8 @@ describe('audit verify names each kind of tampering at the start, middle and end
   function forge(db: Db, from: number, to: number, change: Partial<EventRow>): void {
     const r = { ...row(db, from), seq: to, ...change }
     db.prepare(
-      `INSERT INTO events (seq, time, type, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
-       SELECT ?, time, type, ?, actor, actor_user, network_id, container_id, payload, ?, ? FROM events WHERE seq = ?`,
+      `INSERT INTO events (seq, time, type, schema, host, actor, actor_user, network_id, container_id, payload, prev_hash, hash)
+       SELECT ?, time, type, schema, ?, actor, actor_user, network_id, container_id, payload, ?, ? FROM events WHERE seq = ?`,
     ).run(to, r.host, r.prev_hash, change.hash ?? eventHash(r), from)
   }
   const swap = (db: Db, a: number) => db.exec(`UPDATE events SET seq = -1 WHERE seq = ${a}; UPDATE events SET seq = ${a} WHERE seq = ${a + 1}; UPDATE events SET seq = ${a + 1} WHERE seq = -1`)

@@ -22,7 +22,7 @@ const net = (name: string, more: Partial<NetworkCreateRequest> = {}): NetworkCre
 })
 
 /** Decides and applies, as a mutation does; returns the events. */
-async function apply(s: ReturnType<typeof memoryState>, k: FakeKernel, events: StoredEvent[] | NewEvent[]): Promise<void> {
+async function apply(_s: ReturnType<typeof memoryState>, k: FakeKernel, events: StoredEvent[] | NewEvent[]): Promise<void> {
   const undo = new UndoStack()
   for (const e of events) await applyEvent(e, k, undo)
   await k.settle()

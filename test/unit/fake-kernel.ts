@@ -4,7 +4,7 @@
  * routes, FDB and neighbour entries) that records every change it is asked for.
  */
 import { KernelError } from '../../src/kernel/errors.js'
-import type { AddressInfo, FdbEntry, KernelOps, LinkInfo, LinkOps, NeighbourInfo, RouteInfo, VethIntoNetns, VxlanOptions } from '../../src/kernel/ops.js'
+import type { AddressInfo, FdbEntry, FileOps, KernelOps, LinkInfo, LinkOps, NeighbourInfo, RouteInfo, VethIntoNetns, VxlanOptions } from '../../src/kernel/ops.js'
 import type { ObservedNetns } from '../../src/drivers/observe.js'
 
 export interface FakeNetns {
@@ -28,6 +28,36 @@ export class FakeKernel implements KernelOps {
   readonly namespaces = new Map<string, FakeNetns>([['host', emptyNetns()]])
   private nextIndex = 10
   private readonly pending: string[] = []
+  /** Files by path, as the run directory (and /etc/resolv.conf) would hold them. */
+  readonly fileContents = new Map<string, string>()
+  /** The firewall table as last applied. */
+  firewall: string | undefined
+
+  readonly files: FileOps = {
+    read: (path) => this.fileContents.get(path),
+    write: (path, content) => {
+      if (this.fileContents.get(path) === content) return false
+      this.fileContents.set(path, content)
+      this.record(null, `write ${path}`)
+      return true
+    },
+    append: (path, content) => {
+      const now = this.fileContents.get(path)
+      if (now === undefined) return false
+      this.fileContents.set(path, now + content)
+      this.record(null, `append ${path}`)
+      return true
+    },
+    remove: (path) => {
+      if (this.fileContents.delete(path)) this.record(null, `remove ${path}`)
+    },
+  }
+
+  applyFirewall(ruleset: string): string {
+    this.firewall = ruleset
+    this.record(null, 'firewall')
+    return ruleset
+  }
 
   constructor(
     readonly linkGroup = 0x7062_0001,

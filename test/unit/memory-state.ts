@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { decideBuiltins } from '../../src/core/builtin-networks.js'
 import type { DecideContext } from '../../src/core/context.js'
 import { openDatabase } from '../../src/events/database.js'
+import * as schema from '../../src/events/schema.js'
 import { EventLog } from '../../src/events/store.js'
 import type { Actor, NewEvent, StoredEvent } from '../../src/events/types.js'
 import { createProjector } from '../../src/projections/projectors.js'
@@ -16,7 +17,7 @@ export const ACTOR: Actor = { uid: 0, user: 'root', sudoUser: 'alice', pid: 42, 
  */
 export function memoryState(snapshotEvery = SNAPSHOT_INTERVAL) {
   const db = openDatabase(':memory:')
-  const log = new EventLog(db, withSnapshots(db, createProjector(db), snapshotEvery))
+  const log = new EventLog(db, withSnapshots(db, createProjector(db), snapshotEvery), () => schema)
   const state = new StateQueries(db)
   let n = 0
   // Deterministic but spread out like real ids, so prefixes differ.

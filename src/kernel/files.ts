@@ -1,6 +1,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { crashPoint } from './crash-point.js'
+import type { FileOps } from './ops.js'
 
 /**
  * Writes content to path unless it already holds exactly that; returns whether it wrote.
@@ -79,3 +80,15 @@ export function removeTree(dir: string): void {
   crashPoint()
   rmSync(dir, { recursive: true, force: true })
 }
+
+/** A file's text, or undefined when it does not exist (or cannot be read). */
+export function readFileOr(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** The FileOps of the real file system. */
+export const realFiles: FileOps = { read: readFileOr, write: writeFileIfChanged, append: appendToExistingFile, remove: removeFile }

@@ -17,7 +17,7 @@ import { renderRuleset, type FirewallNetwork } from '../../src/firewall/ruleset.
 import { KernelError } from '../../src/kernel/errors.js'
 import { native } from '../../src/kernel/native.js'
 import { execInNetns } from '../../src/kernel/exec.js'
-import { writeFileIfChanged, removeFile } from '../../src/kernel/hostsfile.js'
+import { writeFileIfChanged, removeFile } from '../../src/kernel/files.js'
 import { Rtnl } from '../../src/kernel/netlink.js'
 import { createNetns, deleteNetns, isNetnsMount, namespaceInode, withNetns } from '../../src/kernel/netns.js'
 import { applyNftRuleset, deleteNftTable } from '../../src/kernel/nft.js'

@@ -46,7 +46,8 @@ await build({
   sourcemap: 'linked',
   // Native modules stay in node_modules; everything else is inlined. oclif can load
   // TypeScript sources in development (typescript, ts-node); the bundle never needs that.
-  external: ['better-sqlite3', 'typescript', 'ts-node', 'netlink/package.json'],
+  // etcd3 reads its .proto files next to its own code, so it is loaded from node_modules.
+  external: ['better-sqlite3', 'typescript', 'ts-node', 'netlink/package.json', 'etcd3'],
   plugins: [netlinkAddon],
   banner: { js: "import { createRequire as __pbRequire } from 'node:module'; const require = __pbRequire(import.meta.url);" },
   logLevel: 'warning',
@@ -64,8 +65,8 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   // better-sqlite3's JavaScript is inlined too (one file to compile instead of a dozen); its
-  // addon is loaded by path (see src/events/database.ts).
-  external: ['netlink/package.json'],
+  // addon is loaded by path (see src/events/database.ts). etcd3: as above.
+  external: ['netlink/package.json', 'etcd3'],
   plugins: [netlinkAddon],
   define: { 'import.meta.url': '__pbImportMetaUrl' },
   banner: { js: "const __pbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

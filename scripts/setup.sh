@@ -35,6 +35,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
+# 1b. The key-value stores the multi-host tests start inside their own namespaces: etcd from
+#     apt (never left running as a service), consul 1.8.7 from bullseye unpacked into vendor/consul.
+bash scripts/install-cluster-stores.sh
+
 # 2. Node.js >= 20 with npm must already be there (better-sqlite3 12 and oclif 4 need it;
 #    Debian bookworm's own nodejs is 18, so it comes with the machine, not from apt).
 if ! command -v node >/dev/null 2>&1 ||

@@ -1,11 +1,8 @@
 import { UserError } from '../core/errors.js'
-import { parseTimeSpec } from '../core/time-spec.js'
+import { parseTimeSpec, storedTimeBound } from '../core/time-spec.js'
 import type { Db } from '../events/database.js'
 import { logHead, seqAtTime } from '../events/store.js'
 import { Replay } from '../projections/replay.js'
-
-// Stored times are 4-digit-year ISO strings; a later year would print as "+010000-…" and sort first.
-const LAST_TIME = new Date('9999-12-31T23:59:59.999Z')
 
 /**
  * The sequence number `--at` names: `seq:N`, or the last event at or before a time given as
@@ -28,8 +25,7 @@ export function resolveAt(db: Db, spec: string, now = new Date()): number {
     if (!(err instanceof UserError)) throw err
     throw new UserError(`invalid --at '${spec}': use seq:N, an RFC 3339 time (2026-11-27T10:00:00Z), Unix seconds, or a duration such as 10m`)
   }
-  if (Number.isNaN(time.getTime())) throw new UserError(`invalid --at '${spec}': not a representable time`)
-  return seqAtTime(db, time.getUTCFullYear() > 9999 ? LAST_TIME : time)
+  return seqAtTime(db, storedTimeBound(time))
 }
 
 /** The state as it was at `spec` (see resolveAt), replayed from the log; close it after use. */

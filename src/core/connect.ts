@@ -1,6 +1,6 @@
 import type { EndpointConnected, NewEvent } from '../events/types.js'
-import { formatIp, macForIp, parseCidr, parseIp } from '../ipam/cidr.js'
-import { isHostAddress, lowestFree } from '../ipam/allocate.js'
+import { localAllocator } from '../ipam/allocator.js'
+import { formatIp, macForIp, parseCidr } from '../ipam/cidr.js'
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
@@ -19,30 +19,6 @@ export function findContainerOrFail(ctx: DecideContext, ref: string): ContainerR
   const c = ctx.state.findContainer(ref)
   if (!c) throw new UserError(`No such container: ${ref}`)
   return c
-}
-
-function pickAddress(net: NetworkRow, requested: string | undefined, ctx: DecideContext): number {
-  const subnet = parseCidr(net.subnet!)!
-  if (requested !== undefined) {
-    const ip = parseIp(requested)
-    if (ip === undefined) throw new UserError(`invalid IPv4 address: ${requested}`)
-    if (net.builtin) throw new UserError('user specified IP address is supported on user defined networks only')
-    if (!isHostAddress(subnet, ip)) {
-      throw new UserError(`invalid address ${requested}: it does not belong to network ${net.name}'s subnet ${net.subnet}`)
-    }
-    if (requested === net.gateway) throw new UserError(`Address already in use: ${requested} is the gateway of network ${net.name}`)
-    const holder = ctx.state.addressHolder(net.id, requested)
-    if (holder) {
-      const name = ctx.state.findContainer(holder)?.name ?? holder
-      throw new UserError(`Address already in use: ${requested} is taken by container ${name} on network ${net.name}`)
-    }
-    return ip
-  }
-  const used = new Set(ctx.state.addressesOnNetwork(net.id).map((ip) => parseIp(ip)!))
-  used.add(parseIp(net.gateway!)!)
-  const ip = lowestFree(subnet, used, net.ipRange ? parseCidr(net.ipRange) : undefined)
-  if (ip === undefined) throw new UserError(`no available IPv4 addresses on network ${net.name} (${net.ipRange ?? net.subnet}); disconnect a container or use a larger --subnet`)
-  return ip
 }
 
 /** Lowest ethN the container does not use yet: eth0, eth1, … in connect order. */
@@ -86,7 +62,7 @@ export function planEndpoint(
     if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)
     return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null }
   }
-  const ip = pickAddress(net, req.ip, ctx)
+  const ip = (ctx.allocator ?? localAllocator(ctx.state)).ipv4(net, req.ip)
   const ifname = pickIfname(mine)
   const hasRoute = mine.some((e) => e.defaultRoute)
   return {

@@ -1,3 +1,4 @@
+import type { AddressAllocator } from '../ipam/allocator.js'
 import type { StateQueries } from '../projections/queries.js'
 
 /**
@@ -11,4 +12,6 @@ export interface DecideContext {
   now: string
   /** Where patchbay mounts the namespaces it creates. */
   netnsDir: string
+  /** Where endpoint addresses come from; the projections' lowest free one when absent. */
+  allocator?: AddressAllocator
 }

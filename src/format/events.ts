@@ -1,10 +1,11 @@
 import { DOCKER_NAMES } from '../events/event-filter.js'
 import type { Actor, StoredEvent } from '../events/types.js'
+import { shownInput } from './shown.js'
 
 const CONTROL = /[\x00-\x1f\x7f]/g
 
 /** Control characters as escapes: one event is one line, whatever a value recorded holds. */
-const visible = (text: string): string => text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+const visible = (text: string): string => shownInput(text, Infinity)
 
 /** The person behind a change: the sudo user first when there was one. */
 export function actorName(a: Actor): string {
@@ -66,7 +67,7 @@ export function renderEventLine(e: StoredEvent): string {
 }
 
 export function eventJson(e: StoredEvent) {
-  return { seq: e.seq, time: e.time, type: e.type, host: e.host, actor: e.actor, payload: e.payload, prevHash: e.prevHash, hash: e.hash }
+  return { seq: e.seq, time: e.time, type: e.type, schema: e.schema, host: e.host, actor: e.actor, origin: e.origin, payload: e.payload, prevHash: e.prevHash, hash: e.hash }
 }
 
 /** What `events --format TEMPLATE` sees: docker-style capitalised fields. */

@@ -390,7 +390,7 @@ export class Rtnl implements LinkOps {
         } catch (err) {
           if (codeOf(err) !== 'EEXIST') throw err
           const existing = await this.getLinkByName(o.hostName)
-          if (existing && existing.attrs.group !== o.group) throw new KernelError('EEXIST', `${what}: a link with that name exists that patchbay did not make`)
+          if (existing && (existing.attrs.group ?? 0) !== (o.group ?? 0)) throw new KernelError('EEXIST', `${what}: a link with that name exists that patchbay did not make`)
           if (!(await this.deleteLink(o.hostName))) throw err
           await create()
         }

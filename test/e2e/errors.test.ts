@@ -4,101 +4,17 @@
  * sandbox's links and addresses, every container namespace, the hosts files and the
  * `ls` tables are exactly as before.
  */
-import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { chmodSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot, parseJsonLines } from './sandbox.js'
-
-/** Keeps what matters from `ip -o link`: name, kind of link, MAC, master; drops flags and state. */
-function normLinks(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) =>
-      l
-        .replace(/^\d+:\s*/, '')
-        .replace(/<[^>]*>/g, '')
-        .replace(/\b(state|qlen|mtu|qdisc|group|mode)\s+\S+/g, '')
-        .replace(/\\/g, '')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    )
-    .sort()
-}
-
-/** Keeps `IFNAME FAMILY ADDRESS` from `ip -o addr`. */
-function normAddrs(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const f = l.trim().split(/\s+/)
-      return `${f[1]} ${f[2]} ${f[3]}`
-    })
-    .sort()
-}
+import { NOT_ROOT_MESSAGE, type AsyncSandbox, createAsyncSandbox, isRoot } from './sandbox.js'
+import { rejected as refused } from './unchanged.js'
 
 describe.skipIf(!isRoot)(`bad input changes nothing ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
   let sb: AsyncSandbox
   let c1Ip = ''
 
-  const eventCount = async (): Promise<number> => parseJsonLines(await sb.ok(['events', '--format', 'json'])).length
-
-  /** Everything a bad request must leave untouched (gathered concurrently: all read-only). */
-  const snapshot = async (): Promise<Record<string, unknown>> => {
-    const netnsDir = join(sb.runDir, 'netns')
-    const hostsDir = join(sb.runDir, 'hosts')
-    const inContainer = async (id: string) => {
-      const [link, addr] = await Promise.all([
-        cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'link']),
-        cmd(['nsenter', `--net=${join(netnsDir, id)}`, '--', 'ip', '-o', 'addr']),
-      ])
-      return [id, { link: normLinks(link.stdout), addr: normAddrs(addr.stdout) }] as const
-    }
-    const ids = existsSync(netnsDir) ? readdirSync(netnsDir).sort() : []
-    const hosts: Record<string, string> = {}
-    for (const f of existsSync(hostsDir) ? readdirSync(hostsDir).sort() : []) {
-      hosts[f] = readFileSync(join(hostsDir, f), 'utf8')
-    }
-    const [events, links, addrs, routes, networks, containers, containerNs] = await Promise.all([
-      eventCount(),
-      sb.shOk('ip -o link'),
-      sb.shOk('ip -o addr'),
-      sb.shOk('ip route show'),
-      sb.ok(['network', 'ls', '--no-trunc']),
-      sb.ok(['container', 'ls']),
-      Promise.all(ids.map(inContainer)),
-    ])
-    return {
-      events,
-      links: normLinks(links),
-      addrs: normAddrs(addrs),
-      routes: routes.trim(),
-      containerNs: Object.fromEntries(containerNs),
-      hosts,
-      networks,
-      containers,
-    }
-  }
-
-  /** Runs a request that must be rejected; returns the error line. */
-  const rejected = async (
-    args: string[],
-    message?: RegExp,
-    opts?: Parameters<AsyncSandbox['run']>[1],
-  ): Promise<string> => {
-    const before = await snapshot()
-    const r = await sb.run(args, opts)
-    const ctx = `patchbay ${args.join(' ')}\nexit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`
-    expect(r.code, ctx).toBe(1)
-    const err = r.stderr.trimEnd()
-    expect(err.split('\n'), ctx).toHaveLength(1)
-    expect(err, ctx).toMatch(/^Error: \S/)
-    expect(err, ctx).not.toMatch(/\bat .*\.(js|ts):\d+/)
-    if (message) expect(err, ctx).toMatch(message)
-    expect(await snapshot(), `state changed after: patchbay ${args.join(' ')}`).toEqual(before)
-    return err
-  }
+  /** A request that must be refused with one line and change nothing (see unchanged.ts). */
+  const rejected = (args: string[], message?: RegExp, opts?: Parameters<AsyncSandbox['run']>[1]): Promise<string> => refused(sb, args, message, opts)
 
   beforeAll(async () => {
     sb = createAsyncSandbox('err')

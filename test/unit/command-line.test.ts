@@ -17,6 +17,6 @@ describe('the command line of an event, as the audit trail prints it', () => {
   })
 
   it('a sudo user with a newline stays on its line', () => {
-    expect(actorName(actor([], { sudoUser: 'mallory\nroot' }))).toBe('mallory\\x0aroot (sudo as root)')
+    expect(actorName(actor([], { sudoUser: 'mallory\nroot' }))).toBe('mallory\\nroot (sudo as root)')
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { lineWords, shownInput } from '../../src/cli/line-words.js'
+import { lineWords } from '../../src/cli/line-words.js'
+import { shownInput } from '../../src/format/shown.js'
 
 describe("apply's line words (shell-like quoting)", () => {
   it('splits on blanks and tabs, skipping blank lines and comments', () => {

@@ -1,3 +1,5 @@
+import type { Command } from '@oclif/core'
+import { COMMAND_TABLE, type CommandId } from './cli/command-table.js'
 import AdminRebuild from './commands/admin/rebuild.js'
 import AdminTeardown from './commands/admin/teardown.js'
 import Apply from './commands/apply.js'
@@ -8,7 +10,7 @@ import ContainerHistory from './commands/container/history.js'
 import ContainerInspect from './commands/container/inspect.js'
 import ContainerLs from './commands/container/ls.js'
 import ContainerRm from './commands/container/rm.js'
-import Daemon from './commands/daemon.js'
+import DaemonCommand from './commands/daemon.js'
 import Events from './commands/events.js'
 import Exec from './commands/exec.js'
 import NetworkConnect from './commands/network/connect.js'
@@ -21,8 +23,11 @@ import NetworkPrune from './commands/network/prune.js'
 import NetworkRm from './commands/network/rm.js'
 import Restore from './commands/restore.js'
 
-/** oclif's explicit command strategy: the bundle lists its commands instead of scanning folders. */
-export const COMMANDS = {
+/**
+ * oclif's explicit command strategy: the bundle lists its commands instead of scanning folders.
+ * Which commands there are, and their aliases, come from the command table.
+ */
+const CLASSES: Record<CommandId, Command.Class> = {
   'network:ls': NetworkLs,
   'network:create': NetworkCreate,
   'network:inspect': NetworkInspect,
@@ -44,5 +49,9 @@ export const COMMANDS = {
   'admin:rebuild': AdminRebuild,
   'admin:teardown': AdminTeardown,
   apply: Apply,
-  daemon: Daemon,
+  daemon: DaemonCommand,
 }
+
+for (const [id, entry] of Object.entries(COMMAND_TABLE) as [CommandId, { aliases?: readonly string[] }][]) CLASSES[id].aliases = [...(entry.aliases ?? [])]
+
+export const COMMANDS = CLASSES

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs'
 import { type Paths, pathsFor } from '../config/paths.js'
-import { decideContainerRemove } from '../core/container-remove.js'
-import { decideNetworkRemove } from '../core/network-remove.js'
 import { KernelSession } from '../drivers/kernel-session.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import { deleteNetns } from '../kernel/netns.js'
 import { deleteNftTable } from '../kernel/nft.js'
 import { listDir, removeFile, removeTree } from '../kernel/files.js'
+import { removeContainer } from '../services/containers.js'
+import { removeNetwork } from '../services/networks.js'
 import type { AppState } from './state.js'
 
 export interface TeardownResult {
@@ -35,14 +35,16 @@ export async function teardown(root: string, app: AppState | undefined, opts: { 
   const result: TeardownResult = { containers: 0, networks: 0, links: 0, namespaces: 0, firewall: false, runDir: paths.run }
   if (app) {
     const { MutationSession } = await import('./mutate.js')
+    const { hostFacts } = await import('./host-facts.js')
     const session = new MutationSession(app)
+    const cx = { session, host: hostFacts(), actor: { argv: ['admin', 'teardown'] } }
     try {
       for (const c of app.state.containers()) {
-        await session.mutate('rm', (ctx) => decideContainerRemove(c.id, ctx), { force: true, actor: { argv: ['admin', 'teardown'] } })
+        await removeContainer(cx, c.id, true)
         result.containers++
       }
       for (const n of app.state.networks().filter((x) => !x.builtin)) {
-        await session.mutate('network rm', (ctx) => decideNetworkRemove(n.id, ctx), { force: true, actor: { argv: ['admin', 'teardown'] } })
+        await removeNetwork(cx, n.id)
         result.networks++
       }
     } finally {

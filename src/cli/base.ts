@@ -26,13 +26,14 @@ export abstract class PatchbayCommand extends Command {
   /** Runs `fn` with the state open, closing it afterwards. */
   protected async withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T): Promise<T> {
     const ctor = this.constructor as typeof PatchbayCommand
-    const { withApp } = await import('./state-access.js')
-    return withApp(root, fn, ctor.needsRoot ? this.id?.replace(':', ' ') : undefined, ctor.needsRoot || ctor.writesState)
+    const { openPerCommand } = await import('./state-access.js')
+    return openPerCommand.withApp(root, fn, ctor.needsRoot ? this.id?.replace(':', ' ') : undefined, ctor.needsRoot || ctor.writesState)
   }
 
   /** A command whose code is shared with the fast path (see read-commands.ts). */
-  protected async runRead(command: ReadCommand, input: ReadInput): Promise<void> {
-    this.out(await command.run(input))
+  protected async runRead(command: ReadCommand, input: Omit<ReadInput, 'state'>): Promise<void> {
+    const { openPerCommand } = await import('./state-access.js')
+    this.out(await command.run({ ...input, state: openPerCommand }))
   }
 
   protected out(text: string): void {

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer'
 import { type Config, Parser } from '@oclif/core'
-import type { HostFacts } from '../app/host-facts.js'
 import { UserError } from '../core/errors.js'
 import { shownInput } from '../format/shown.js'
 import { lineWords } from './line-words.js'
@@ -40,14 +39,14 @@ function splitLines(input: Buffer): Buffer[] {
  * into operations by the command's own code, so a line means exactly what the command means.
  * All lines are checked before anything is applied: the first bad one throws `line N: …`.
  */
-export async function planBatch(input: Buffer, config: Config, host: HostFacts): Promise<BatchLine[]> {
+export async function planBatch(input: Buffer, config: Config): Promise<BatchLine[]> {
   const lines: BatchLine[] = []
   const rows = splitLines(input)
   for (let i = 0; i < rows.length; i++) {
     try {
       if (!isUtf8(rows[i]!)) throw new UserError(`not UTF-8 text: "${shownInput(rows[i]!, SHOWN_WORD)}"`)
       const argv = lineWords(rows[i]!.toString('utf8'))
-      if (argv.length > 0) lines.push({ number: i + 1, argv, ops: await lineOperations(argv, config, host) })
+      if (argv.length > 0) lines.push({ number: i + 1, argv, ops: await lineOperations(argv, config) })
     } catch (err) {
       throw new UserError(lineError(i + 1, (err as Error).message))
     }
@@ -55,7 +54,7 @@ export async function planBatch(input: Buffer, config: Config, host: HostFacts):
   return lines
 }
 
-async function lineOperations(argv: string[], config: Config, host: HostFacts): Promise<Operation[]> {
+async function lineOperations(argv: string[], config: Config): Promise<Operation[]> {
   // Topics are separated by spaces on the command line and by colons in oclif's ids.
   const words = [2, 1].find((n) => argv.length >= n && config.findCommand(argv.slice(0, n).join(':')))
   if (words === undefined) {
@@ -72,7 +71,7 @@ async function lineOperations(argv: string[], config: Config, host: HostFacts): 
   } catch (err) {
     throw new UserError(oneLine(err as Error, `patchbay ${name} --help`))
   }
-  return cls.mutation.operations({ argv: parsed.argv as string[], flags: parsed.flags }, host)
+  return cls.mutation.operations({ argv: parsed.argv as string[], flags: parsed.flags })
 }
 
 /** The commands apply takes, with their aliases, as the user types them. */

@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_ROOT } from '../config/paths.js'
 import { type FlagSpecs, GLOBAL_FLAGS } from './flag-spec.js'
 import type { Io } from './io.js'
-import { type ReadCommand, containerInspect, containerLs, networkInspect, networkLs } from './read-commands.js'
-import { type MutationCommand, containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './mutation-commands.js'
+import { COMMAND_TABLE, spoken } from './command-table.js'
+import type { ReadCommand } from './read-commands.js'
+import type { MutationCommand } from './mutation-commands.js'
 import { formatError } from './errors.js'
 
 /**
@@ -22,7 +23,7 @@ interface Hot {
 
 const read = (cmd: ReadCommand): Hot => ({
   ...cmd,
-  run: async (root, argv, flags, io) => io.out(await cmd.run({ root, argv, flags: flags as never })),
+  run: async (root, argv, flags, io) => io.out(await cmd.run({ root, state: io.state, argv, flags: flags as never })),
 })
 
 /** A mutation, named as oclif names it (`run` is `container create`) in its messages. */
@@ -31,29 +32,16 @@ const mutation = (name: string, cmd: MutationCommand): Hot => ({
   run: async (root, argv, flags, io) => (await import('./operations.js')).runMutation(name, cmd, root, { argv, flags: flags as never }, io),
 })
 
-/** A Map, not an object: `patchbay constructor` must not find Object.prototype's. */
-const HOT = new Map<string, Hot>(Object.entries({
-  'network ls': read(networkLs),
-  'network list': read(networkLs),
-  'network inspect': read(networkInspect),
-  'container ls': read(containerLs),
-  'container list': read(containerLs),
-  'container ps': read(containerLs),
-  ps: read(containerLs),
-  'container inspect': read(containerInspect),
-  inspect: read(containerInspect),
-  'network create': mutation('network create', networkCreate),
-  'network rm': mutation('network rm', networkRm),
-  'network remove': mutation('network rm', networkRm),
-  'network connect': mutation('network connect', networkConnect),
-  'network disconnect': mutation('network disconnect', networkDisconnect),
-  'container create': mutation('container create', containerCreate),
-  'container run': mutation('container create', containerCreate),
-  run: mutation('container create', containerCreate),
-  'container rm': mutation('container rm', containerRm),
-  'container remove': mutation('container rm', containerRm),
-  rm: mutation('container rm', containerRm),
-}))
+/**
+ * The hot commands by every name a user types (`network ls`, `network list`, `ps`), from the
+ * command table. A Map, not an object: `patchbay constructor` must not find Object.prototype's.
+ */
+const HOT = new Map<string, Hot>(
+  Object.entries(COMMAND_TABLE).flatMap(([id, entry]: [string, { aliases?: readonly string[]; read?: ReadCommand; mutation?: MutationCommand }]) => {
+    const hot = entry.read ? read(entry.read) : entry.mutation ? mutation(spoken(id), entry.mutation) : undefined
+    return hot ? [id, ...(entry.aliases ?? [])].map((name) => [spoken(name), hot] as const) : []
+  }),
+)
 
 function match(argv: string[]): [string, Hot, string[]] | undefined {
   const two = `${argv[0]} ${argv[1]}`

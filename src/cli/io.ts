@@ -1,18 +1,22 @@
 import type { Actor } from '../events/types.js'
+import { type StateSource, openPerCommand } from './state-access.js'
 
 /**
- * Where a command's output goes and who asked for it: this process's stdout and stderr, or
- * those of a client the daemon serves (src/daemon/), whose pid, uid and command line are then
- * the actor recorded with the events.
+ * What a command runs with, from the process that runs it: where its output goes, who asked
+ * for it, and where the state comes from. This process's stdout and stderr and a state opened
+ * for the command; or, in the daemon (src/daemon/), a client's output, that client as the
+ * actor recorded with the events (its pid, uid and command line), and the daemon's open state.
  */
 export interface Io {
   out(text: string): void
   err(text: string): void
   /** The actor, where it is not this process. */
   actor?: Partial<Actor>
+  state: StateSource
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  state: openPerCommand,
 }

@@ -1,4 +1,3 @@
-import type { HostFacts } from '../app/host-facts.js'
 import type { FlagSpecs } from './flag-spec.js'
 import type { Operation } from './operations.js'
 
@@ -11,14 +10,14 @@ export interface MutationInput {
 /**
  * A command that changes things, written without oclif so that the fast path (src/fast.ts),
  * the oclif command and each line of `apply` run the same code with the same flags. It turns
- * a command line into operations (each its own change); host facts are read through `host`,
- * once per process.
+ * a command line into typed service calls (src/services/), each its own change, checking what
+ * it can before any is made (apply checks every line first).
  */
 export interface MutationCommand {
   flags: FlagSpecs
   /** How many positional arguments it takes. */
   args: { min: number; max: number }
-  operations(input: MutationInput, host: HostFacts): Promise<Operation[]>
+  operations(input: MutationInput): Promise<Operation[]>
 }
 
 const str = (v: unknown) => v as string | undefined
@@ -36,9 +35,9 @@ export const networkCreate: MutationCommand = {
     opt: { type: 'string', short: 'o', multiple: true, description: 'driver options (k=v)' },
   },
   args: { min: 1, max: 1 },
-  async operations({ argv, flags }, host) {
+  async operations({ argv, flags }) {
     const { parseKeyValues } = await import('../core/names.js')
-    const { decideNetworkCreate } = await import('../core/network-create.js')
+    const { createNetwork } = await import('../services/networks.js')
     const req = {
       name: argv[0]!,
       driver: str(flags.driver) ?? 'bridge',
@@ -49,15 +48,8 @@ export const networkCreate: MutationCommand = {
       attachable: flags.attachable === true,
       labels: parseKeyValues('--label', list(flags.label)),
       options: parseKeyValues('--opt', list(flags.opt)),
-      hostRoutes: flags.subnet ? [] : await host.routes(),
     }
-    return [
-      {
-        command: 'network create',
-        decide: (ctx) => decideNetworkCreate(req, ctx),
-        output: ([created]) => `${created?.type === 'NetworkCreated' ? created.payload.id : ''}\n`,
-      },
-    ]
+    return [{ run: async (cx) => `${(await createNetwork(cx, req)).id}\n` }]
   },
 }
 
@@ -66,8 +58,8 @@ export const networkRm: MutationCommand = {
   flags: {},
   args: { min: 1, max: Infinity },
   async operations({ argv }) {
-    const { decideNetworkRemove } = await import('../core/network-remove.js')
-    return argv.map((ref) => ({ command: 'network rm', decide: (ctx) => decideNetworkRemove(ref, ctx), output: () => `${ref}\n` }))
+    const { removeNetwork } = await import('../services/networks.js')
+    return argv.map((ref) => ({ run: async (cx) => (await removeNetwork(cx, ref), `${ref}\n`) }))
   },
 }
 
@@ -78,9 +70,9 @@ export const networkConnect: MutationCommand = {
   },
   args: { min: 2, max: 2 },
   async operations({ argv, flags }) {
-    const { decideConnect } = await import('../core/connect.js')
+    const { connect } = await import('../services/networks.js')
     const req = { network: argv[0]!, container: argv[1]!, ip: str(flags.ip), aliases: list(flags.alias) }
-    return [{ command: 'network connect', decide: (ctx) => decideConnect(req, ctx), output: () => '' }]
+    return [{ run: async (cx) => (await connect(cx, req), '') }]
   },
 }
 
@@ -90,9 +82,9 @@ export const networkDisconnect: MutationCommand = {
   },
   args: { min: 2, max: 2 },
   async operations({ argv, flags }) {
-    const { decideDisconnect } = await import('../core/disconnect.js')
-    const req = { network: argv[0]!, container: argv[1]! }
-    return [{ command: 'network disconnect', decide: (ctx) => decideDisconnect(req, ctx), options: { force: flags.force === true }, output: () => '' }]
+    const { disconnect } = await import('../services/networks.js')
+    const req = { network: argv[0]!, container: argv[1]!, force: flags.force === true }
+    return [{ run: async (cx) => (await disconnect(cx, req), '') }]
   },
 }
 
@@ -108,7 +100,8 @@ export const containerCreate: MutationCommand = {
   args: { min: 0, max: 0 },
   async operations({ flags }) {
     const { adoptedNetns } = await import('../app/host-facts.js')
-    const { decideContainerCreate } = await import('../core/container-create.js')
+    const { runContainer } = await import('../services/containers.js')
+    // The namespace to adopt is looked up now: apply refuses a line naming none before anything changes.
     const req = {
       name: str(flags.name),
       network: str(flags.network) ?? 'bridge',
@@ -116,13 +109,7 @@ export const containerCreate: MutationCommand = {
       aliases: list(flags.alias),
       adopt: adoptedNetns({ netns: str(flags.netns), pid: flags.pid as number | undefined }),
     }
-    return [
-      {
-        command: 'run',
-        decide: (ctx) => decideContainerCreate(req, ctx),
-        output: ([created]) => `${created?.type === 'ContainerCreated' ? created.payload.id : ''}\n`,
-      },
-    ]
+    return [{ run: async (cx) => `${(await runContainer(cx, req)).id}\n` }]
   },
 }
 
@@ -133,7 +120,7 @@ export const containerRm: MutationCommand = {
   },
   args: { min: 1, max: Infinity },
   async operations({ argv, flags }) {
-    const { decideContainerRemove } = await import('../core/container-remove.js')
-    return argv.map((ref) => ({ command: 'rm', decide: (ctx) => decideContainerRemove(ref, ctx), options: { force: flags.force === true }, output: () => `${ref}\n` }))
+    const { removeContainer } = await import('../services/containers.js')
+    return argv.map((ref) => ({ run: async (cx) => (await removeContainer(cx, ref, flags.force === true), `${ref}\n`) }))
   },
 }

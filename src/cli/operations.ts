@@ -1,17 +1,14 @@
-import type { Decide, MutateOptions, MutationSession } from '../app/mutate.js'
-import type { Actor, StoredEvent } from '../events/types.js'
+import type { HostFacts } from '../app/host-facts.js'
+import type { MutationSession } from '../app/mutate.js'
+import type { Actor } from '../events/types.js'
+import type { ServiceContext } from '../services/context.js'
 import type { Io } from './io.js'
 import type { MutationCommand, MutationInput } from './mutation-commands.js'
-import { withApp } from './state-access.js'
 
-/** One change a command line asks for, and what the command prints once it is made. */
+/** One change a command line asks for: a service call, and what the command prints once it is made. */
 export interface Operation {
-  /** The command as a failure of it is logged: 'network create', 'run', 'rm'. */
-  command: string
-  decide: Decide
-  options?: MutateOptions
-  /** What the command prints once the change is committed: an ID, a name, or nothing. */
-  output(stored: StoredEvent[]): string
+  /** Makes the change; resolves with what the command prints: an ID, a name, or nothing. */
+  run(cx: ServiceContext): Promise<string>
 }
 
 /** An oclif command class that changes things: its code is a MutationCommand (apply takes these). */
@@ -27,11 +24,11 @@ export function isMutationCommand(c: unknown): c is MutationCommandClass {
  * Applies one command line's operations as docker does with several names: each that
  * succeeds prints its output; the failures are reported together (one is rethrown as it is).
  */
-export async function applyLine(session: MutationSession, ops: Operation[], out: (text: string) => void, actor?: Partial<Actor>): Promise<void> {
+export async function applyLine(session: MutationSession, host: HostFacts, ops: Operation[], out: (text: string) => void, actor?: Partial<Actor>): Promise<void> {
   const failures: Error[] = []
   for (const op of ops) {
     try {
-      out(op.output(await session.mutate(op.command, op.decide, { ...op.options, actor })))
+      out(await op.run({ session, host, actor }))
     } catch (err) {
       failures.push(err as Error)
     }
@@ -45,15 +42,16 @@ export async function applyLine(session: MutationSession, ops: Operation[], out:
  * root, then applies the line's operations, printing each one's output to `io`.
  */
 export async function runMutation(name: string, command: MutationCommand, root: string, input: MutationInput, io: Io): Promise<void> {
-  await withApp(
+  await io.state.withApp(
     root,
     async (app) => {
       const { hostFacts } = await import('../app/host-facts.js')
       const { MutationSession } = await import('../app/mutate.js')
-      const ops = await command.operations(input, hostFacts())
+      const host = hostFacts()
+      const ops = await command.operations(input)
       const session = new MutationSession(app, { warn: io.err })
       try {
-        await applyLine(session, ops, io.out, io.actor)
+        await applyLine(session, host, ops, io.out, io.actor)
       } finally {
         session.close()
       }

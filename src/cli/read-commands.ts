@@ -1,11 +1,13 @@
 import { UserError } from '../core/errors.js'
 import type { StateQueries } from '../projections/queries.js'
 import { AT_FLAG, type FlagSpecs } from './flag-spec.js'
-import { withState } from './state-access.js'
+import { type StateSource, withState } from './state-access.js'
 
 /** Parsed input of a read command: its flags (by spec name) and positional arguments. */
 export interface ReadInput {
   root: string
+  /** Where the state comes from (see Io.state). */
+  state: StateSource
   argv: string[]
   flags: Record<string, string | boolean | string[] | undefined>
 }
@@ -28,7 +30,7 @@ const FORMAT = { type: 'string', description: 'format output using a Go template
  * object with --format. `viewer` prepares the lookups for a state and returns the per-ref step.
  */
 async function inspectRefs(input: ReadInput, viewer: (state: StateQueries) => (ref: string) => unknown): Promise<string> {
-  const views = await withState(input.root, input.flags.at as string | undefined, (state) => input.argv.map(viewer(state)))
+  const views = await withState(input.state, input.root, input.flags.at as string | undefined, (state) => input.argv.map(viewer(state)))
   const format = input.flags.format as string | undefined
   if (format) return (await import('../format/template-output.js')).renderTemplateLines(format, views)
   return (await import('../format/table.js')).renderJsonArray(views)
@@ -43,10 +45,10 @@ export const networkLs: ReadCommand = {
     at: AT_FLAG,
   },
   args: { min: 0, max: 0 },
-  async run({ root, flags }) {
+  async run({ root, state: source, flags }) {
     const { parseFilters, networkMatches, NETWORK_FILTERS } = await import('../format/filters.js')
     const filters = parseFilters((flags.filter as string[] | undefined) ?? [], NETWORK_FILTERS)
-    const nets = await withState(root, flags.at as string | undefined, (state) => state.networks().filter((n) => networkMatches(n, filters)))
+    const nets = await withState(source, root, flags.at as string | undefined, (state) => state.networks().filter((n) => networkMatches(n, filters)))
     const noTrunc = flags['no-trunc'] === true
     if (flags.quiet) return nets.map((n) => `${noTrunc ? n.id : n.id.slice(0, 12)}\n`).join('')
     const { networkListView } = await import('../format/network-inspect.js')
@@ -80,9 +82,9 @@ export const containerLs: ReadCommand = {
     at: AT_FLAG,
   },
   args: { min: 0, max: 0 },
-  async run({ root, flags }) {
+  async run({ root, state: source, flags }) {
     const noTrunc = flags['no-trunc'] === true
-    const views = await withState(root, flags.at as string | undefined, (state) => {
+    const views = await withState(source, root, flags.at as string | undefined, (state) => {
       const names = new Map(state.networks().map((n) => [n.id, n.name]))
       return state.containers().map((c) => ({
         ID: noTrunc ? c.id : c.id.slice(0, 12),

@@ -23,27 +23,37 @@ export async function openApp(root: string, needsRoot?: string, writes = needsRo
   }
 }
 
-/** The state a long-running process (the daemon) keeps open for every command on its root. */
-let resident: AppState | undefined
-
-export function keepOpen(app: AppState | undefined): void {
-  resident = app
+/**
+ * Where a command gets the state from: opened for it and closed after it (a process per
+ * command), or the state a long-running process keeps open for its root (the daemon's).
+ */
+export interface StateSource {
+  /** Runs `fn` with the state of `root` open (see openApp for needsRoot and writes). */
+  withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T, needsRoot?: string, writes?: boolean): Promise<T>
 }
 
-/** Runs `fn` with the state open, closing it afterwards (unless it is the resident one). */
-export async function withApp<T>(root: string, fn: (app: AppState) => Promise<T> | T, needsRoot?: string, writes?: boolean): Promise<T> {
-  if (resident && resident.paths.root === resolve(root)) return fn(resident)
-  const app = await openApp(root, needsRoot, writes)
-  try {
-    return await fn(app)
-  } finally {
-    app.close()
+/** The state opened for each command and closed after it. */
+export const openPerCommand: StateSource = {
+  async withApp(root, fn, needsRoot, writes) {
+    const app = await openApp(root, needsRoot, writes)
+    try {
+      return await fn(app)
+    } finally {
+      app.close()
+    }
+  },
+}
+
+/** The daemon's open state for its own root; any other root is opened per command. */
+export function residentState(app: AppState): StateSource {
+  return {
+    withApp: (root, fn, needsRoot, writes) => (app.paths.root === resolve(root) ? Promise.resolve(fn(app)) : openPerCommand.withApp(root, fn, needsRoot, writes)),
   }
 }
 
 /** Runs `fn` over the live projections, or with `at` over the state as it was then. */
-export function withState<T>(root: string, at: string | undefined, fn: (state: StateQueries) => T): Promise<T> {
-  return withApp(root, async (app) => {
+export function withState<T>(source: StateSource, root: string, at: string | undefined, fn: (state: StateQueries) => T): Promise<T> {
+  return source.withApp(root, async (app) => {
     if (at === undefined) return fn(app.state)
     const { stateAt } = await import('../app/state-at.js')
     const replay = stateAt(app.db, at)

@@ -21,7 +21,8 @@ export default class Apply extends PatchbayCommand {
     const { hostFacts } = await import('../app/host-facts.js')
     const { lineError, planBatch } = await import('../cli/batch.js')
     const { oneLine } = await import('../cli/errors.js')
-    const lines = await planBatch(await readInput(flags.file), this.config, hostFacts())
+    const lines = await planBatch(await readInput(flags.file), this.config)
+    const host = hostFacts()
     const failed = await this.withApp(flags.root, async (app) => {
       const { MutationSession } = await import('../app/mutate.js')
       const { applyLine } = await import('../cli/operations.js')
@@ -30,7 +31,7 @@ export default class Apply extends PatchbayCommand {
       try {
         for (const line of lines) {
           try {
-            await applyLine(session, line.ops, (text) => this.out(text), { argv: line.argv })
+            await applyLine(session, host, line.ops, (text) => this.out(text), { argv: line.argv })
           } catch (err) {
             failed.push(lineError(line.number, oneLine(err as Error)))
             if (!flags['continue-on-error']) break

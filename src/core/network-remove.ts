@@ -1,5 +1,5 @@
 import type { NewEvent } from '../events/types.js'
-import type { NetworkRow } from '../projections/queries.js'
+import type { NetworkRow, StateQueries } from '../projections/queries.js'
 import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
 
@@ -24,6 +24,6 @@ export function decideNetworkRemove(ref: string, ctx: DecideContext): NewEvent[]
 }
 
 /** Networks `prune` removes: user networks with no endpoints. */
-export function prunableNetworks(ctx: DecideContext): NetworkRow[] {
-  return ctx.state.networks().filter((n) => !n.builtin && ctx.state.endpointsOfNetwork(n.id).length === 0)
+export function prunableNetworks(state: StateQueries): NetworkRow[] {
+  return state.networks().filter((n) => !n.builtin && state.endpointsOfNetwork(n.id).length === 0)
 }

@@ -18,7 +18,7 @@ export default class AdminTeardown extends PatchbayCommand {
     const { existsSync } = await import('node:fs')
     const { pathsFor } = await import('../../config/paths.js')
     const { UserError } = await import('../../core/errors.js')
-    const { answering } = await import('../../daemon/server.js')
+    const { answering } = await import('../../daemon/command-server.js')
     const { openApp } = await import('../../cli/state-access.js')
     const { teardown } = await import('../../app/teardown.js')
     const paths = pathsFor(flags.root)

@@ -4,7 +4,6 @@ import { oclifFlags } from '../../cli/oclif-flags.js'
 
 export default class ContainerCreate extends PatchbayCommand {
   static description = 'Create a container (a network namespace) and connect it to a network'
-  static aliases = ['run', 'container:run']
   static examples = [
     '<%= config.bin %> run --name container1',
     '<%= config.bin %> run --net isolated_nw --name container3',

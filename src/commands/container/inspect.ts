@@ -5,7 +5,6 @@ import { containerInspect } from '../../cli/read-commands.js'
 
 export default class ContainerInspect extends PatchbayCommand {
   static description = 'Display detailed information on one or more containers'
-  static aliases = ['inspect']
   static strict = false
   static examples = [
     '<%= config.bin %> inspect container2',

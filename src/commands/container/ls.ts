@@ -4,7 +4,6 @@ import { containerLs } from '../../cli/read-commands.js'
 
 export default class ContainerLs extends PatchbayCommand {
   static description = 'List containers'
-  static aliases = ['ps', 'container:list', 'container:ps']
   static examples = ['<%= config.bin %> container ls', "<%= config.bin %> ps --format '{{.Names}} {{.Networks}}'"]
   static flags = oclifFlags(containerLs.flags)
 

@@ -5,7 +5,6 @@ import { oclifFlags } from '../../cli/oclif-flags.js'
 
 export default class ContainerRm extends PatchbayCommand {
   static description = 'Remove one or more containers: disconnect them and delete the namespaces patchbay created'
-  static aliases = ['rm', 'container:remove']
   static strict = false
   static examples = ['<%= config.bin %> rm container3']
   static args = { container: Args.string({ required: true, description: 'container name or ID' }) }

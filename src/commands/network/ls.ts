@@ -4,7 +4,6 @@ import { networkLs } from '../../cli/read-commands.js'
 
 export default class NetworkLs extends PatchbayCommand {
   static description = 'List networks'
-  static aliases = ['network:list']
   static examples = ['<%= config.bin %> network ls', '<%= config.bin %> network ls -f driver=bridge -q', '<%= config.bin %> network ls --at seq:42']
   static flags = oclifFlags(networkLs.flags)
 

@@ -10,21 +10,16 @@ export default class NetworkPrune extends PatchbayCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(NetworkPrune)
     if (!flags.force && !(await confirm())) return
-    const { decideNetworkRemove, prunableNetworks } = await import('../../core/network-remove.js')
-    const { mutate } = await import('../../app/mutate.js')
+    const { pruneNetworks } = await import('../../services/networks.js')
+    const { hostFacts } = await import('../../app/host-facts.js')
+    const { MutationSession } = await import('../../app/mutate.js')
     const removed = await this.withApp(flags.root, async (app) => {
-      const names: string[] = []
-      // Each removal re-decides under the lock, so a network that gained an endpoint meanwhile stays.
-      const candidates = prunableNetworks({ state: app.state, newId: () => '', now: '', netnsDir: '' })
-      for (const net of candidates) {
-        try {
-          await mutate(app, 'network prune', (ctx) => decideNetworkRemove(net.id, ctx))
-          names.push(net.name)
-        } catch {
-          // In use by now: prune leaves it, as docker does.
-        }
+      const session = new MutationSession(app)
+      try {
+        return await pruneNetworks({ session, host: hostFacts() }, app.state)
+      } finally {
+        session.close()
       }
-      return names
     })
     if (removed.length) this.out(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`)
   }

@@ -4,7 +4,6 @@ import { networkRm } from '../../cli/mutation-commands.js'
 
 export default class NetworkRm extends PatchbayCommand {
   static description = 'Remove one or more networks'
-  static aliases = ['network:remove']
   static strict = false
   static examples = ['<%= config.bin %> network rm isolated_nw']
   static args = { network: Args.string({ required: true, description: 'network name or ID' }) }

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { type Server, type Socket, connect, createServer } from 'node:net'
 import { join } from 'node:path'
-import type { AppState } from '../app/state.js'
 import { type HotCall, hotCall } from '../cli/hot-commands.js'
 import type { Io } from '../cli/io.js'
+import { residentState } from '../cli/state-access.js'
 import { packageRoot } from '../config/package-root.js'
 import { UserError } from '../core/errors.js'
 import { native } from '../kernel/native.js'
+import type { Daemon, DaemonService } from './daemon.js'
 import { MAX_REQUEST, Reply, type Request, decodeRequest, frame } from './protocol.js'
 
 /** Longest path a unix socket address holds (sun_path, NUL included). */
@@ -18,11 +19,6 @@ const REQUEST_TIMEOUT_MS = 5000
 interface Peer {
   pid: number
   uid: number
-}
-
-/** The daemon as it runs: stop() closes the socket and waits for the command being served. */
-export interface Daemon {
-  stop(): Promise<void>
 }
 
 /** The build id written by scripts/bundle.mjs; the client has the same one compiled in. */
@@ -106,27 +102,38 @@ function listen(server: Server, path: string): Promise<void> {
 }
 
 /**
- * Serves the hot commands (src/cli/hot-commands.ts) for one root over its unix socket, with
- * the state kept open: a command then costs what it does in the kernel and the log, not a
- * Node start-up. Commands run one at a time, in arrival order; each still takes the host
- * lock like any other process, so commands run without the daemon interleave safely.
+ * Serves the hot commands (src/cli/hot-commands.ts) for the daemon's root over its unix
+ * socket, with the state kept open: a command then costs what it does in the kernel and the
+ * log, not a Node start-up. Commands run one at a time, in arrival order, through the
+ * daemon's queue; each still takes the host lock like any other process, so commands run
+ * without the daemon interleave safely.
  */
-export async function serveRoot(
-  app: AppState,
-  opts: {
-    log: (line: string) => void
-    verbose?: boolean
-    /** A client of the build now installed was declined: this daemon runs replaced code. */
-    onReplaced?: (installed: string) => void
-  },
-): Promise<Daemon> {
+export function commandServer(opts: {
+  verbose?: boolean
+  /** A client of the build now installed was declined: this daemon runs replaced code. */
+  onReplaced?: (installed: string) => void
+}): DaemonService {
+  let close: (() => Promise<void>) | undefined
+  return {
+    name: 'command server',
+    async start(daemon) {
+      close = await serve(daemon, opts)
+    },
+    async stop() {
+      await close?.()
+    },
+  }
+}
+
+async function serve(daemon: Daemon, opts: Parameters<typeof commandServer>[0]): Promise<() => Promise<void>> {
+  const { app, log } = daemon
   const socket = app.paths.daemonSocket
   if (Buffer.byteLength(socket) >= SUN_PATH_MAX) throw new UserError(`cannot serve ${app.paths.root}: socket path ${socket} is longer than ${SUN_PATH_MAX - 1} bytes (use a shorter --root)`)
   const self: Self = { build: buildId(), net: nsInode('self', 'net'), mnt: nsInode('self', 'mnt'), root: app.paths.root }
   if (await answering(socket)) throw new UserError(`a patchbay daemon already serves ${app.paths.root} (${socket})`)
   if (existsSync(socket)) unlinkSync(socket)
+  const state = residentState(app)
 
-  let queue = Promise.resolve()
   const server = createServer((sock) => {
     sock.on('error', () => {}) // a client that went away: nothing left to tell it
     // Read while another command runs; only running waits in the queue.
@@ -134,12 +141,10 @@ export async function serveRoot(
       const req = payload && decodeRequest(payload)
       if (!req) return void sock.destroy()
       // A failure of one (a client gone mid-answer, say) must not stop the queue.
-      queue = queue
-        .then(() => serveOne(sock, req, self))
-        .catch((err: Error) => {
-          opts.log(`patchbay daemon: ${commandWords(req.argv)}: ${err.message}`)
-          sock.destroy()
-        })
+      daemon.exclusive(() => serveOne(sock, req, self)).catch((err: Error) => {
+        log(`patchbay daemon: ${commandWords(req.argv)}: ${err.message}`)
+        sock.destroy()
+      })
     })
   })
   const serveOne = async (sock: Socket, req: Request, me: Self) => {
@@ -148,7 +153,7 @@ export async function serveRoot(
     const peer = native().peerCredentials(fd)
     const call = admit(req, peer, me)
     if (typeof call === 'string') {
-      if (opts.verbose) opts.log(`pid ${peer.pid}: ${commandWords(req.argv)}: not served (${call})`)
+      if (opts.verbose) log(`pid ${peer.pid}: ${commandWords(req.argv)}: not served (${call})`)
       sock.end(frame(Reply.fallback))
       if (req.buildId !== me.build && req.buildId === buildId()) opts.onReplaced?.(req.buildId)
       return
@@ -158,24 +163,22 @@ export async function serveRoot(
       out: (text) => send(Reply.stdout, text),
       err: (text) => send(Reply.stderr, text),
       actor: { pid: peer.pid, uid: peer.uid, sudoUser: req.env.SUDO_USER || null, argv: req.argv },
+      state,
     }
     send(Reply.accepted)
     const code = await call.run(io)
     // Logged before the client is told, so the line is there by the time the client exits.
-    if (opts.verbose) opts.log(`pid ${peer.pid}: ${call.name}: exit ${code}`)
+    if (opts.verbose) log(`pid ${peer.pid}: ${call.name}: exit ${code}`)
     sock.end(frame(Reply.exit, String(code)))
   }
 
   await listen(server, socket)
   const inode = statSync(socket).ino
-  opts.log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
-  return {
-    stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await queue
-      // Only our own socket: a daemon started after us may have replaced it.
-      if (existsSync(socket) && statSync(socket).ino === inode) unlinkSync(socket)
-    },
+  log(`patchbay daemon: serving ${app.paths.root} on ${socket} (pid ${process.pid})`)
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    // Only our own socket: a daemon started after us may have replaced it.
+    if (existsSync(socket) && statSync(socket).ino === inode) unlinkSync(socket)
   }
 }
 

@@ -32,7 +32,7 @@ export async function importEvents(app: AppState, kernel: KernelOps, events: Imp
       }
     }
     // Nothing to undo: what was applied stays applied, as the events stay in the log.
-    await runEffects(stored, { app, kernel, undo: new UndoStack(), deferHostsFiles: false }, report)
+    await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo: new UndoStack(), deferHostsFiles: false }, report)
     await report(() => kernel.settle())
     app.db.exec('COMMIT')
     return stored

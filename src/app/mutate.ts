@@ -98,7 +98,7 @@ export class MutationSession {
           this.warn(`Warning: ${(err as Error).message} (ignored: --force)\n`)
         }
       }
-      await runEffects(stored, { app, kernel, undo, deferHostsFiles: this.opts.deferHostsFiles === true }, step)
+      await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo, deferHostsFiles: this.opts.deferHostsFiles === true }, step)
       await step(() => kernel.settle())
       crashPoint()
       app.db.exec('COMMIT')

@@ -1,7 +1,7 @@
-import { type RestoreAction, type RestorePlan, planRestore } from '../core/restore-plan.js'
+import { type RestoreAction, type RestorePlan, planRestore } from '../restore/plan.js'
 import { KernelSession } from '../drivers/kernel-session.js'
-import { observe } from '../drivers/observe.js'
-import { RestoreApplier } from '../drivers/restore-apply.js'
+import { observe } from '../restore/observe.js'
+import { RestoreApplier } from '../restore/apply.js'
 import type { AppState } from './state.js'
 
 export interface RestoreResult {

@@ -4,7 +4,8 @@ import { UserError } from '../core/errors.js'
 import { shownInput } from '../format/shown.js'
 import { lineWords } from './line-words.js'
 import { oneLine } from './errors.js'
-import { type Operation, isMutationCommand } from './operations.js'
+import type { Operation } from './mutation-commands.js'
+import { isMutationCommand } from './operations.js'
 
 /** One line of apply's input, checked and turned into its operations. */
 export interface BatchLine {

@@ -1,5 +1,11 @@
+import type { ServiceContext } from '../services/context.js'
 import type { FlagSpecs } from './flag-spec.js'
-import type { Operation } from './operations.js'
+
+/** One change a command line asks for: a service call, and what the command prints once it is made. */
+export interface Operation {
+  /** Makes the change; resolves with what the command prints: an ID, a name, or nothing. */
+  run(cx: ServiceContext): Promise<string>
+}
 
 /** A parsed command line of a mutating command: positional arguments and flags by spec name. */
 export interface MutationInput {

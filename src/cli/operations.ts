@@ -1,15 +1,8 @@
 import type { HostFacts } from '../app/host-facts.js'
 import type { MutationSession } from '../app/mutate.js'
 import type { Actor } from '../events/types.js'
-import type { ServiceContext } from '../services/context.js'
 import type { Io } from './io.js'
-import type { MutationCommand, MutationInput } from './mutation-commands.js'
-
-/** One change a command line asks for: a service call, and what the command prints once it is made. */
-export interface Operation {
-  /** Makes the change; resolves with what the command prints: an ID, a name, or nothing. */
-  run(cx: ServiceContext): Promise<string>
-}
+import type { MutationCommand, MutationInput, Operation } from './mutation-commands.js'
 
 /** An oclif command class that changes things: its code is a MutationCommand (apply takes these). */
 export interface MutationCommandClass {

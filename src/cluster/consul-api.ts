@@ -8,7 +8,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import type { StoreConfig } from './open-store.js'
+import type { StoreConfig } from './store-url.js'
 import { refused, unreachable } from './store.js'
 
 export interface ConsulResponse {

@@ -4,7 +4,7 @@
  * behavior=delete.
  */
 import { ConsulApi } from './consul-api.js'
-import type { StoreConfig } from './open-store.js'
+import type { StoreConfig } from './store-url.js'
 import {
   type ClusterStore,
   checkKey,

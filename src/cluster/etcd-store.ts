@@ -16,7 +16,7 @@ import {
   isRecoverableError,
   type Lease,
 } from 'etcd3'
-import type { StoreConfig } from './open-store.js'
+import type { StoreConfig } from './store-url.js'
 import {
   type ClusterStore,
   checkKey,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { UserError } from '../core/errors.js'
 import { type ClusterStore, DEFAULT_STORE_TIMEOUT_MS } from './store.js'
-import { hostPort, parseStoreUrl, type StoreUrl } from './store-url.js'
+import { type StoreConfig, type StoreUrl, hostPort, parseStoreUrl } from './store-url.js'
 
 export interface OpenStoreOptions {
   /** docker's --cluster-store-opt: kv.cacertfile, kv.certfile, kv.keyfile (any of them turns TLS on). */
@@ -14,20 +14,6 @@ export interface OpenStoreOptions {
   timeoutMs?: number
   /** Where CONSUL_HTTP_TOKEN, ETCD_USERNAME and ETCD_PASSWORD are read (default process.env). */
   env?: NodeJS.ProcessEnv
-}
-
-/** What an implementation is given: everything read and checked already. */
-export interface StoreConfig {
-  url: StoreUrl
-  /** "consul at 10.99.0.1:8500", for messages. */
-  description: string
-  timeoutMs: number
-  /** Present when TLS is on; each file's contents. */
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer }
-  /** consul's ACL token (CONSUL_HTTP_TOKEN). */
-  token?: string
-  /** etcd's user (ETCD_USERNAME, ETCD_PASSWORD). */
-  auth?: { username: string; password: string }
 }
 
 export async function openClusterStore(urlText: string, opts: OpenStoreOptions = {}): Promise<ClusterStore> {

@@ -53,3 +53,17 @@ export function parseStoreUrl(text: string): StoreUrl {
 export function hostPort(u: StoreUrl): string {
   return `${u.host}:${u.port}`
 }
+
+/** What an implementation is given: everything read and checked already. */
+export interface StoreConfig {
+  url: StoreUrl
+  /** "consul at 10.99.0.1:8500", for messages. */
+  description: string
+  timeoutMs: number
+  /** Present when TLS is on; each file's contents. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer }
+  /** consul's ACL token (CONSUL_HTTP_TOKEN). */
+  token?: string
+  /** etcd's user (ETCD_USERNAME, ETCD_PASSWORD). */
+  auth?: { username: string; password: string }
+}

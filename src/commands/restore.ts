@@ -14,7 +14,7 @@ export default class Restore extends PatchbayCommand {
     const { flags } = await this.parse(Restore)
     const dryRun = flags['dry-run']
     const { restore } = await import('../app/restore.js')
-    const { describeAction } = await import('../core/restore-plan.js')
+    const { describeAction } = await import('../restore/plan.js')
     const { restoreSummary } = await import('../format/restore-report.js')
     const started = process.hrtime.bigint()
     const { progressBar } = await import('../cli/progress.js')

@@ -1,5 +1,5 @@
 import type { DecideContext } from '../core/context.js'
-import type { Observed, ObservedNetns } from './observe.js'
+import type { ObservedNetns } from '../kernel/ops.js'
 import type { DriverName, EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
 import type { FirewallNetwork } from '../firewall/ruleset.js'
 import type { KernelOps } from '../kernel/ops.js'
@@ -71,7 +71,7 @@ export interface NetworkDriver {
    * For restore: what is wrong with the network's own devices, or undefined when they are
    * whole (or it has none).
    */
-  networkProblem(net: NetworkRow, observed: Observed, linkGroup: number): NetworkProblem | undefined
+  networkProblem(net: NetworkRow, host: ObservedNetns, linkGroup: number): NetworkProblem | undefined
   /** For restore: why the endpoint must be built again, or undefined when its links are whole. */
   endpointProblem(ep: EndpointRow, net: NetworkRow, host: ObservedNetns, inside: ObservedNetns): string | undefined
   /** The host links restore keeps for this network and its endpoints (anything else stamped as ours goes). */

@@ -2,7 +2,7 @@ import { type Paths, firewallRecordPath, hostsFilePath, resolvFilePath } from '.
 import { hostsRenderer } from '../core/hosts.js'
 import { renderResolvConf } from '../core/resolv.js'
 import type { StoredEvent } from '../events/types.js'
-import { rulesetFor } from '../firewall/ruleset.js'
+import { rulesetFor } from '../drivers/firewall-parts.js'
 import type { StateQueries } from '../projections/queries.js'
 import type { KernelOps } from '../kernel/ops.js'
 

@@ -1,13 +1,16 @@
-import type { AppState } from '../app/state.js'
+import type { Paths } from '../config/paths.js'
 import { hostsAppends } from '../core/hosts.js'
 import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from './derived-state.js'
 import type { UndoStack } from '../drivers/kernel-session.js'
 import type { StoredEvent } from '../events/types.js'
 import type { KernelOps } from '../kernel/ops.js'
+import type { StateQueries } from '../projections/queries.js'
 
 /** What a reactor works with: the state after the events, the kernel session and its undo. */
 export interface ReactorContext {
-  app: AppState
+  /** The projections, already holding the events (the transaction is not committed yet). */
+  state: StateQueries
+  paths: Paths
   kernel: KernelOps
   undo: UndoStack
   /** A batch rewrites hosts files once at its end (see MutationSession), not after each change. */
@@ -22,25 +25,25 @@ export interface ReactorContext {
 export type Reactor = (events: StoredEvent[], ctx: ReactorContext) => Promise<void> | void
 
 /** The firewall table, rendered again when networks came or went. */
-const firewall: Reactor = (_events, { app, kernel, undo }) => {
+const firewall: Reactor = (_events, { state, paths, kernel, undo }) => {
   if (!kernel.firewallDirty) return
-  undo.push(() => syncFirewall(app.state, app.paths, kernel))
-  syncFirewall(app.state, app.paths, kernel)
+  undo.push(() => syncFirewall(state, paths, kernel))
+  syncFirewall(state, paths, kernel)
   kernel.firewallDirty = false
 }
 
 /** A new container's resolv.conf, from the host's at its creation (as docker does). */
-const resolvFiles: Reactor = async (events, { app, kernel }) => {
+const resolvFiles: Reactor = async (events, { paths, kernel }) => {
   const created = events.flatMap((e) => (e.type === 'ContainerCreated' && e.payload.netnsKind !== 'host' ? [e.payload.id] : []))
-  await writeResolvFiles(app.paths, created, kernel)
+  await writeResolvFiles(paths, created, kernel)
 }
 
 /** The hosts file of every container whose peers changed: an append where that is all it takes. */
-const hostsFiles: Reactor = (events, { app, kernel, undo, deferHostsFiles }) => {
+const hostsFiles: Reactor = (events, { state, paths, kernel, undo, deferHostsFiles }) => {
   if (deferHostsFiles) return
-  const rewrite = containersToRewrite(affectedBy(events), app.state)
-  undo.push(() => syncHostsFiles(app.state, app.paths, kernel, rewrite))
-  syncHostsFiles(app.state, app.paths, kernel, rewrite, hostsAppends(app.state, events))
+  const rewrite = containersToRewrite(affectedBy(events), state)
+  undo.push(() => syncHostsFiles(state, paths, kernel, rewrite))
+  syncHostsFiles(state, paths, kernel, rewrite, hostsAppends(state, events))
 }
 
 export const REACTORS: readonly Reactor[] = [firewall, resolvFiles, hostsFiles]

@@ -5,9 +5,6 @@
  * whole file as one transaction, so there is never a moment without isolation rules.
  */
 
-import { driverFor } from '../drivers/registry.js'
-import type { NetworkRow } from '../projections/queries.js'
-
 export interface FirewallNetwork {
   bridge: string
   /** IPv4 CIDR, e.g. 172.18.0.0/16 */
@@ -72,10 +69,6 @@ export function renderRuleset(networks: readonly FirewallNetwork[]): string {
   return lines.join('\n') + '\n'
 }
 
-/** The table for a set of networks: each network's part as its driver gives it. */
-export function rulesetFor(networks: readonly NetworkRow[]): string {
-  return renderRuleset(networks.flatMap((n) => driverFor(n.driver).firewall(n) ?? []))
-}
 
 /** The table with no networks: chains and an empty set, no rules. */
 export function renderEmpty(): string {

@@ -1,4 +1,4 @@
-import type { RestoreAction, RestorePlan } from '../core/restore-plan.js'
+import type { RestoreAction, RestorePlan } from '../restore/plan.js'
 
 const GROUPS: [label: (n: number) => string, kinds: RestoreAction['kind'][]][] = [
   [(n) => `${n} namespace${n === 1 ? '' : 's'}`, ['create-netns']],

@@ -80,6 +80,13 @@ export interface VethIntoNetns {
   group?: number
 }
 
+/** What one network namespace holds, as far as patchbay cares. */
+export interface ObservedNetns {
+  links: LinkInfo[]
+  addresses: AddressInfo[]
+  routes: RouteInfo[]
+}
+
 /** One network namespace's links, addresses, routes, FDB and neighbour entries. */
 export interface LinkOps {
   linkIndex(name: string): Promise<number | undefined>

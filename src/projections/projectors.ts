@@ -1,8 +1,7 @@
 import type { Db } from '../events/database.js'
 import type { Projector } from '../events/store.js'
 import type { EndpointConnected, ProjectableEvent } from '../events/types.js'
-import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, NETWORK_COLUMNS, encode, insertSql } from './columns.js'
-import type { EndpointRow } from './queries.js'
+import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, type EndpointRow, NETWORK_COLUMNS, encode, insertSql } from './rows.js'
 
 const STATEMENTS = {
   netIns: insertSql('networks', NETWORK_COLUMNS, ['created_seq']),

@@ -1,41 +1,7 @@
 import type { Db } from '../events/database.js'
-import type { ContainerCreated, DriverState, NetworkCreated } from '../events/types.js'
-import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, NETWORK_COLUMNS, decoder, selectList } from './columns.js'
+import { CONTAINER_COLUMNS, type ContainerRow, ENDPOINT_COLUMNS, type EndpointRow, NETWORK_COLUMNS, type NetworkRow, type PeerRow, decoder, selectList } from './rows.js'
 
-/** A network as the tables hold it: exactly the facts of its NetworkCreated event. */
-export type NetworkRow = NetworkCreated
-
-/** A container as the tables hold it: exactly the facts of its ContainerCreated event. */
-export type ContainerRow = ContainerCreated
-
-export interface EndpointRow {
-  id: string
-  networkId: string
-  containerId: string
-  ifname: string | null
-  hostIfname: string | null
-  bridge: string | null
-  ipv4: string | null
-  prefixLen: number | null
-  gateway: string | null
-  mac: string | null
-  mtu: number
-  aliases: string[]
-  defaultRoute: boolean
-  /** What only the network's driver knows of the endpoint (see NetworkCreated's). */
-  driverState: DriverState
-  /** The seq of the event that connected it: orders a hosts file's lines. */
-  connectedSeq: number
-}
-
-/** One line of a hosts file's peer section: who sits on which network at which address. */
-export interface PeerRow {
-  networkName: string
-  containerName: string
-  ipv4: string
-  aliases: string[]
-  connectedSeq: number
-}
+export type { ContainerRow, EndpointRow, NetworkRow, PeerRow }
 
 const NET_COLS = selectList(NETWORK_COLUMNS)
 const CTR_COLS = selectList(CONTAINER_COLUMNS)

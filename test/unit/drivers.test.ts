@@ -12,7 +12,6 @@ import { decideNetworkCreate, type NetworkCreateRequest } from '../../src/core/n
 import { applyEvent } from '../../src/drivers/index.js'
 import { UndoStack } from '../../src/drivers/kernel-session.js'
 import { driverFor, driverNamed } from '../../src/drivers/registry.js'
-import type { Observed } from '../../src/drivers/observe.js'
 import type { NewEvent, StoredEvent } from '../../src/events/types.js'
 import { FakeKernel } from './fake-kernel.js'
 import { memoryState } from './memory-state.js'
@@ -27,9 +26,6 @@ async function apply(_s: ReturnType<typeof memoryState>, k: FakeKernel, events: 
   for (const e of events) await applyEvent(e, k, undo)
   await k.settle()
 }
-
-const observed = (k: FakeKernel): Observed =>
-  ({ host: k.observed(null), netnsFiles: [], containers: new Map(), hostsFiles: new Map(), resolvFiles: new Set(), firewall: { listing: null, applied: null }, forwarding: k.forwarding, hostResolvConf: '' }) as Observed
 
 describe('bridge driver', () => {
   it('a network is a bridge, up, with the gateway address, stamped as ours; forwarding on', async () => {
@@ -121,12 +117,12 @@ describe('bridge driver', () => {
     const iso = s.state.findNetwork('iso')!
     const [ep] = s.state.endpointsOfNetwork(iso.id)
     const bridge = driverFor('bridge')
-    expect(bridge.networkProblem(iso, observed(k), k.linkGroup)).toBeUndefined()
+    expect(bridge.networkProblem(iso, k.observed(null), k.linkGroup)).toBeUndefined()
     const inside = k.observed(s.state.findContainer('c1')!.netnsPath)
     expect(bridge.endpointProblem(ep!, iso, k.observed(null), inside)).toBeUndefined()
     k.netns(null).links.find((l) => l.name === iso.bridge)!.up = false
     k.netns(null).addresses.length = 0
-    expect(bridge.networkProblem(iso, observed(k), k.linkGroup)).toEqual({ device: `bridge ${iso.bridge}`, noun: 'bridge', why: 'set up, add gateway 10.9.0.1/24' })
+    expect(bridge.networkProblem(iso, k.observed(null), k.linkGroup)).toEqual({ device: `bridge ${iso.bridge}`, noun: 'bridge', why: 'set up, add gateway 10.9.0.1/24' })
     await k.host().deleteLink(ep!.hostIfname!)
     expect(bridge.endpointProblem(ep!, iso, k.observed(null), k.observed(s.state.findContainer('c1')!.netnsPath))).toBe('veth missing')
     expect(bridge.hostLinks(iso, [ep!])).toEqual([iso.bridge, ep!.hostIfname])

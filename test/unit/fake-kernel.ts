@@ -5,7 +5,7 @@
  */
 import { KernelError } from '../../src/kernel/errors.js'
 import type { AddressInfo, FdbEntry, FileOps, KernelOps, LinkInfo, LinkOps, NeighbourInfo, RouteInfo, VethIntoNetns, VxlanOptions } from '../../src/kernel/ops.js'
-import type { ObservedNetns } from '../../src/drivers/observe.js'
+import type { ObservedNetns } from '../../src/kernel/ops.js'
 
 export interface FakeNetns {
   links: LinkInfo[]

@@ -20,7 +20,7 @@ export default class AdminTeardown extends PatchbayCommand {
     const { UserError } = await import('../../core/errors.js')
     const { answering } = await import('../../daemon/command-server.js')
     const { openApp } = await import('../../cli/state-access.js')
-    const { teardown } = await import('../../app/teardown.js')
+    const { teardown } = await import('../../services/teardown.js')
     const paths = pathsFor(flags.root)
     if (await answering(paths.daemonSocket)) throw new UserError(`a patchbay daemon serves ${paths.root}: stop it first (it keeps the state open)`)
     // A root whose state is gone is not made again just to be taken down.

@@ -44,8 +44,8 @@ export const bridgeDriver: NetworkDriver = {
   connect: connectToBridge,
   disconnect: disconnectFromBridge,
 
-  networkProblem(net, observed, group) {
-    const why = bridgeProblem(net, observed.host, group)
+  networkProblem(net, host, group) {
+    const why = bridgeProblem(net, host, group)
     return why === undefined ? undefined : { device: `bridge ${net.bridge}`, noun: 'bridge', why }
   },
   endpointProblem: (ep, _net, host, inside) => vethProblem(ep, host, inside),

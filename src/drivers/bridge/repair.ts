@@ -1,4 +1,4 @@
-import type { ObservedNetns } from '../observe.js'
+import type { ObservedNetns } from '../../kernel/ops.js'
 import type { EndpointRow, NetworkRow } from '../../projections/queries.js'
 
 /** What is wrong with a bridge network's bridge, or undefined when it is whole. */

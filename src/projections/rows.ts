@@ -1,10 +1,46 @@
 /**
- * How each projection table's columns hold a row's fields: the one place that spells them
- * out. The projectors' INSERT statements, the queries' SELECT lists and the conversion of a
- * table row back into a typed object all come from here; migrations/ says how the tables
- * came to have these columns.
+ * The rows of the projection tables: their types, and how each table's columns hold a row's
+ * fields, the one place that spells them out. The projectors' INSERT statements, the queries'
+ * SELECT lists and the conversion of a table row back into a typed object all come from
+ * here; migrations/ says how the tables came to have these columns.
  */
-import type { ContainerRow, EndpointRow, NetworkRow } from './queries.js'
+import type { ContainerCreated, DriverState, NetworkCreated } from '../events/types.js'
+
+/** A network as the tables hold it: exactly the facts of its NetworkCreated event. */
+export type NetworkRow = NetworkCreated
+
+/** A container as the tables hold it: exactly the facts of its ContainerCreated event. */
+export type ContainerRow = ContainerCreated
+
+export interface EndpointRow {
+  id: string
+  networkId: string
+  containerId: string
+  ifname: string | null
+  hostIfname: string | null
+  bridge: string | null
+  ipv4: string | null
+  prefixLen: number | null
+  gateway: string | null
+  mac: string | null
+  mtu: number
+  aliases: string[]
+  defaultRoute: boolean
+  /** What only the network's driver knows of the endpoint (see NetworkCreated's). */
+  driverState: DriverState
+  /** The seq of the event that connected it: orders a hosts file's lines. */
+  connectedSeq: number
+}
+
+/** One line of a hosts file's peer section: who sits on which network at which address. */
+export interface PeerRow {
+  networkName: string
+  containerName: string
+  ipv4: string
+  aliases: string[]
+  connectedSeq: number
+}
+
 
 /** How a field is stored: as it is, a boolean as 0/1, an object as JSON text. */
 type Codec = 'plain' | 'bool' | 'json'

@@ -1,11 +1,12 @@
 import { type Paths, hostsFilePath, resolvFilePath } from '../config/paths.js'
-import type { Observed, ObservedNetns } from '../drivers/observe.js'
+import type { ObservedNetns } from '../kernel/ops.js'
+import type { Observed } from './observe.js'
 import type { EndpointConnected } from '../events/types.js'
 import { driverFor } from '../drivers/registry.js'
-import { rulesetFor } from '../firewall/ruleset.js'
+import { rulesetFor } from '../drivers/firewall-parts.js'
 import type { ContainerRow, EndpointRow, NetworkRow, StateQueries } from '../projections/queries.js'
-import { hostsRenderer } from './hosts.js'
-import { renderResolvConf } from './resolv.js'
+import { hostsRenderer } from '../core/hosts.js'
+import { renderResolvConf } from '../core/resolv.js'
 
 /** One change that brings the kernel (or the run directory) back in line with the projections. */
 export type RestoreAction =
@@ -99,7 +100,7 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   const ensureNetwork = (net: NetworkRow): void => {
     if (networksDone.has(net.id)) return
     networksDone.add(net.id)
-    const problem = driverFor(net.driver).networkProblem(net, observed, paths.linkGroup)
+    const problem = driverFor(net.driver).networkProblem(net, observed.host, paths.linkGroup)
     if (problem) actions.push({ kind: 'ensure-network', network: net, ...problem })
   }
   /** Namespace contents per container; absent when the container's endpoints must be left alone. */

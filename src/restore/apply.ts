@@ -1,11 +1,11 @@
 import type { Paths } from '../config/paths.js'
-import type { RestoreAction } from '../core/restore-plan.js'
+import type { RestoreAction } from './plan.js'
 import { ensurePrivateDir } from '../kernel/trusted-dir.js'
 import type { StateQueries } from '../projections/queries.js'
 import { syncFirewall } from '../effects/derived-state.js'
-import { driverFor } from './registry.js'
-import { KernelSession, UndoStack } from './kernel-session.js'
-import { createContainerNetns } from './netns-lifecycle.js'
+import { driverFor } from '../drivers/registry.js'
+import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
+import { createContainerNetns } from '../drivers/netns-lifecycle.js'
 
 /**
  * Carries out restore's plan through the same drivers that mutations use, so a rebuilt

@@ -3,20 +3,12 @@ import { join } from 'node:path'
 import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../config/paths.js'
 import type { ContainerRow } from '../projections/queries.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
-import type { AddressInfo, LinkInfo, LinkOps, RouteInfo } from '../kernel/ops.js'
+import type { KernelOps, LinkOps, ObservedNetns } from '../kernel/ops.js'
 import { listDir } from '../kernel/files.js'
 import { listNftTable } from '../kernel/nft.js'
 import { isNetnsMount, namespaceInode } from '../kernel/netns.js'
 import { ipv4ForwardingEnabled } from '../kernel/sysctl.js'
 import { type AppliedFirewall, hostResolvConf } from '../effects/derived-state.js'
-import type { KernelOps } from '../kernel/ops.js'
-
-/** What one network namespace holds, as far as patchbay cares. */
-export interface ObservedNetns {
-  links: LinkInfo[]
-  addresses: AddressInfo[]
-  routes: RouteInfo[]
-}
 
 /** A container's namespace: readable, gone, or (adopted only) a different namespace now. */
 export type ObservedContainerNetns =

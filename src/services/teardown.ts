@@ -5,9 +5,9 @@ import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import { deleteNetns } from '../kernel/netns.js'
 import { deleteNftTable } from '../kernel/nft.js'
 import { listDir, removeFile, removeTree } from '../kernel/files.js'
-import { removeContainer } from '../services/containers.js'
-import { removeNetwork } from '../services/networks.js'
-import type { AppState } from './state.js'
+import type { AppState } from '../app/state.js'
+import { removeContainer } from './containers.js'
+import { removeNetwork } from './networks.js'
 
 export interface TeardownResult {
   containers: number
@@ -34,8 +34,8 @@ export async function teardown(root: string, app: AppState | undefined, opts: { 
   const paths = app?.paths ?? pathsFor(root)
   const result: TeardownResult = { containers: 0, networks: 0, links: 0, namespaces: 0, firewall: false, runDir: paths.run }
   if (app) {
-    const { MutationSession } = await import('./mutate.js')
-    const { hostFacts } = await import('./host-facts.js')
+    const { MutationSession } = await import('../app/mutate.js')
+    const { hostFacts } = await import('../app/host-facts.js')
     const session = new MutationSession(app)
     const cx = { session, host: hostFacts(), actor: { argv: ['admin', 'teardown'] } }
     try {

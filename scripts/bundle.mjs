@@ -68,6 +68,10 @@ await build({
   // addon is loaded by path (see src/events/database.ts). etcd3: as above.
   external: ['netlink/package.json', 'etcd3'],
   plugins: [netlinkAddon],
+  // Every start reads, and hands V8 the cache of, this whole file: whitespace and syntax are
+  // minified (names are kept, for --debug's stack traces).
+  minifyWhitespace: true,
+  minifySyntax: true,
   define: { 'import.meta.url': '__pbImportMetaUrl' },
   banner: { js: "const __pbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

@@ -56,19 +56,22 @@ export function planEndpoint(
   const id = ctx.newId()
   const base = {
     id, networkId: net.id, networkName: net.name, containerId: container.id, containerName: container.name,
-    driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath, driverState: null,
+    driver: net.driver, mtu: net.mtu, internal: net.internal, aliases: req.aliases, netnsPath: container.netnsPath,
+    host: driver.scope === 'global' ? (ctx.cluster?.host ?? null) : null,
   }
   if (!driver.addressed) {
     if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)
-    return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null }
+    return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null, driverState: null }
   }
   const ip = (ctx.allocator ?? localAllocator(ctx.state)).ipv4(net, req.ip)
   const ifname = pickIfname(mine)
   const hasRoute = mine.some((e) => e.defaultRoute)
+  const plan = driver.planEndpoint(net, id, ctx)
   return {
     ...base,
     ifname,
-    hostIfname: driver.planEndpoint(net, id, ctx).hostIfname,
+    hostIfname: plan.hostIfname,
+    driverState: plan.driverState,
     bridge: net.bridge,
     ipv4: formatIp(ip),
     prefixLen: parseCidr(net.subnet!)!.prefix,

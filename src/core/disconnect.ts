@@ -22,7 +22,7 @@ export function disconnectPayload(
 ): EndpointDisconnected {
   return {
     id: ep.id, networkId: ep.networkId, networkName: net.name, containerId: container.id, containerName: container.name,
-    driver: net.driver, ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, prefixLen: ep.prefixLen, gateway: ep.gateway, netnsPath: container.netnsPath, driverState: null,
+    driver: net.driver, ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, prefixLen: ep.prefixLen, gateway: ep.gateway, netnsPath: container.netnsPath, host: ep.host, driverState: ep.driverState,
     defaultRouteMovesTo: moveTo, hadDefaultRoute: ep.defaultRoute,
   }
 }

@@ -90,7 +90,7 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
   checkOptions(driver, req.options)
   const subnet = chooseSubnet(req, driver, ctx)
   const id = ctx.newId()
-  const { bridge, mtu } = driver.planNetwork({ id, options: req.options, ctx })
+  const { bridge, mtu, driverState } = driver.planNetwork({ id, options: req.options, ctx })
   const payload: NetworkCreated = {
     id,
     name: req.name,
@@ -107,7 +107,7 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
     mtu,
     labels: req.labels,
     options: req.options,
-    driverState: null,
+    driverState,
   }
   return [{ type: 'NetworkCreated', payload }]
 }

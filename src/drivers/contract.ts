@@ -1,6 +1,6 @@
 import type { DecideContext } from '../core/context.js'
 import type { ObservedNetns } from '../kernel/ops.js'
-import type { DriverName, EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
+import type { DriverName, DriverState, EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
 import type { FirewallNetwork } from '../firewall/ruleset.js'
 import type { KernelOps } from '../kernel/ops.js'
 import type { EndpointRow, NetworkRow } from '../projections/queries.js'
@@ -11,6 +11,8 @@ export interface NetworkPlan {
   /** The Linux bridge its endpoints join, for drivers that have one. */
   bridge: string | null
   mtu: number
+  /** What only this driver keeps of the network (an overlay's VNI and VXLAN device). */
+  driverState: DriverState
 }
 
 /** What a new network asks of its driver: the request and the networks that exist. */
@@ -24,6 +26,8 @@ export interface NetworkPlanInput {
 export interface EndpointPlan {
   /** The host side of the endpoint's veth pair, for drivers that make one. */
   hostIfname: string | null
+  /** What only this driver keeps of the endpoint (the tunnel end point other hosts reach it at). */
+  driverState: DriverState
 }
 
 /** Something restore must rebuild: why, and what to call the device in its report. */

@@ -17,6 +17,8 @@ export const DOCKER_NAMES: Record<EventType, { type: string; action: string }> =
   EndpointConnected: { type: 'network', action: 'connect' },
   EndpointDisconnected: { type: 'network', action: 'disconnect' },
   OperationFailed: { type: 'patchbay', action: 'fail' },
+  HostJoined: { type: 'node', action: 'join' },
+  HostLeft: { type: 'node', action: 'leave' },
 }
 
 export const EVENT_FILTERS = ['type', 'event', 'network', 'container', 'actor'] as const

@@ -23,7 +23,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0))
 const time = v.pipe(v.string(), v.isoTimestamp())
 const strings = v.record(v.string(), v.string())
 const route = v.nullable(v.strictObject({ gateway: ipv4, ifname }))
-const driver = v.picklist(['bridge', 'host', 'null'])
+const driver = v.picklist(['bridge', 'host', 'null', 'overlay'])
 
 /**
  * What only the network's driver knows (an overlay's VNI and VXLAN device, the tunnel end
@@ -84,6 +84,8 @@ const endpointFacts = {
   gateway: v.nullable(ipv4),
   /** The netns to configure: recorded so replay needs no lookup. */
   netnsPath: v.nullable(path),
+  /** The cluster host holding the endpoint's container, on a network that spans hosts; null on a local one. */
+  host: v.nullable(name),
   driverState,
 }
 
@@ -109,7 +111,13 @@ export const EndpointDisconnected = v.strictObject({
 
 export const OperationFailed = v.strictObject({ command: v.string(), error: v.string() })
 
-export const PAYLOADS = { NetworkCreated, NetworkRemoved, ContainerCreated, ContainerRemoved, EndpointConnected, EndpointDisconnected, OperationFailed }
+/** A host of the cluster is up, with the address other hosts reach its endpoints at (its VXLAN tunnel end point). */
+export const HostJoined = v.strictObject({ host: name, advertise: ipv4 })
+
+/** A host of the cluster stopped answering (its lease or heartbeat lapsed) or left: its endpoints are unreachable until it joins again. */
+export const HostLeft = v.strictObject({ host: name, reason: line })
+
+export const PAYLOADS = { NetworkCreated, NetworkRemoved, ContainerCreated, ContainerRemoved, EndpointConnected, EndpointDisconnected, OperationFailed, HostJoined, HostLeft }
 
 /** The version each type is written in now; src/events/upcast.ts turns every older one into it. */
 export const SCHEMA_VERSIONS = {
@@ -120,6 +128,8 @@ export const SCHEMA_VERSIONS = {
   EndpointConnected: 2,
   EndpointDisconnected: 2,
   OperationFailed: 1,
+  HostJoined: 1,
+  HostLeft: 1,
 } as const satisfies Record<keyof typeof PAYLOADS, number>
 
 /** Throws when a payload is not exactly of its type's current shape: a field missing, of the wrong form, or one too many. */

@@ -74,6 +74,8 @@ export function indexedCopies(e: NewEvent, actor: Pick<Actor, 'user' | 'sudoUser
     case 'EndpointDisconnected':
       return { actorUser, networkId: e.payload.networkId, containerId: e.payload.containerId }
     case 'OperationFailed':
+    case 'HostJoined':
+    case 'HostLeft':
       return { actorUser, networkId: null, containerId: null }
   }
 }

@@ -14,6 +14,8 @@ export type ContainerRemoved = InferOutput<typeof S.ContainerRemoved>
 export type EndpointConnected = InferOutput<typeof S.EndpointConnected>
 export type EndpointDisconnected = InferOutput<typeof S.EndpointDisconnected>
 export type OperationFailed = InferOutput<typeof S.OperationFailed>
+export type HostJoined = InferOutput<typeof S.HostJoined>
+export type HostLeft = InferOutput<typeof S.HostLeft>
 
 export type DriverName = NetworkCreated['driver']
 export type NetnsKind = ContainerCreated['netnsKind']
@@ -28,6 +30,8 @@ export interface EventPayloads {
   EndpointConnected: EndpointConnected
   EndpointDisconnected: EndpointDisconnected
   OperationFailed: OperationFailed
+  HostJoined: HostJoined
+  HostLeft: HostLeft
 }
 
 export type EventType = keyof EventPayloads
@@ -72,4 +76,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   'EndpointConnected',
   'EndpointDisconnected',
   'OperationFailed',
+  'HostJoined',
+  'HostLeft',
 ]

@@ -12,9 +12,10 @@ const STEPS: { [T in EventType]?: Record<number, (p: Raw) => Raw> } = {
   // v2 added the driver's own part (an overlay's VNI, say): none for what v1 could hold.
   NetworkCreated: { 1: (p) => ({ ...p, driverState: null }) },
   NetworkRemoved: { 1: (p) => ({ ...p, driverState: null }) },
-  EndpointConnected: { 1: (p) => ({ ...p, driverState: null }) },
+  // v2 also names the host holding an endpoint (networks spanning hosts): v1's were all local.
+  EndpointConnected: { 1: (p) => ({ ...p, host: null, driverState: null }) },
   // v2 also records the prefix length, as the connect does; v1 did not know it.
-  EndpointDisconnected: { 1: (p) => ({ ...p, prefixLen: null, driverState: null }) },
+  EndpointDisconnected: { 1: (p) => ({ ...p, prefixLen: null, host: null, driverState: null }) },
 }
 
 /** The payload of a `type` event written in `version`, in today's shape. */

@@ -53,10 +53,16 @@ export function describeEvent(e: StoredEvent): string {
     }
     case 'EndpointDisconnected': {
       const p = e.payload
-      return `container ${p.containerName} from network ${p.networkName}${p.ifname ? ` ${p.ifname} ${p.ipv4}` : ''}`
+      // Written by this version with its prefix length, as the connect shows it; v1 events had none.
+      const address = p.prefixLen === null ? p.ipv4 : `${p.ipv4}/${p.prefixLen}`
+      return `container ${p.containerName} from network ${p.networkName}${p.ifname ? ` ${p.ifname} ${address}` : ''}`
     }
     case 'OperationFailed':
       return `${e.payload.command}: ${e.payload.error}`
+    case 'HostJoined':
+      return `host ${e.payload.host} at ${e.payload.advertise}`
+    case 'HostLeft':
+      return `host ${e.payload.host}: ${e.payload.reason}`
   }
 }
 

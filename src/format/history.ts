@@ -45,6 +45,8 @@ function parties(e: StoredEvent): Pick<HistoryRow, 'NetworkID' | 'Network' | 'Co
     case 'EndpointDisconnected':
       return { NetworkID: e.payload.networkId, Network: e.payload.networkName, ContainerID: e.payload.containerId, Container: e.payload.containerName }
     case 'OperationFailed':
+    case 'HostJoined':
+    case 'HostLeft':
       return none
   }
 }

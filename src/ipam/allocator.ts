@@ -31,10 +31,7 @@ export function localAllocator(state: StateQueries): AddressAllocator {
         }
         if (requested === net.gateway) throw new UserError(`Address already in use: ${requested} is the gateway of network ${net.name}`)
         const holder = state.addressHolder(net.id, requested)
-        if (holder) {
-          const name = state.findContainer(holder)?.name ?? holder
-          throw new UserError(`Address already in use: ${requested} is taken by container ${name} on network ${net.name}`)
-        }
+        if (holder) throw new UserError(`Address already in use: ${requested} is taken by container ${holder} on network ${net.name}`)
         return ip
       }
       const used = new Set(state.addressesOnNetwork(net.id).map((ip) => parseIp(ip)!))

@@ -1,7 +1,7 @@
 import type { Db } from '../events/database.js'
 import type { Projector } from '../events/store.js'
 import type { EndpointConnected, ProjectableEvent } from '../events/types.js'
-import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, type EndpointRow, NETWORK_COLUMNS, encode, insertSql } from './rows.js'
+import { CONTAINER_COLUMNS, ENDPOINT_COLUMNS, type EndpointRow, HOST_COLUMNS, NETWORK_COLUMNS, encode, insertSql } from './rows.js'
 
 const STATEMENTS = {
   netIns: insertSql('networks', NETWORK_COLUMNS, ['created_seq']),
@@ -10,6 +10,8 @@ const STATEMENTS = {
   ctrDel: 'DELETE FROM containers WHERE id = ?',
   epIns: insertSql('endpoints', ENDPOINT_COLUMNS),
   epDel: 'DELETE FROM endpoints WHERE id = ?',
+  hostUp: `${insertSql('hosts', HOST_COLUMNS, ['changed_seq'])} ON CONFLICT (id) DO UPDATE SET advertise = excluded.advertise, up = 1, changed_seq = excluded.changed_seq`,
+  hostDown: 'UPDATE hosts SET up = 0, changed_seq = ? WHERE id = ?',
   routeOff: 'UPDATE endpoints SET default_route = 0 WHERE container_id = ?',
   routeOn: 'UPDATE endpoints SET default_route = 1 WHERE container_id = ? AND ifname = ?',
 }
@@ -39,6 +41,10 @@ export function projectionSteps(e: ProjectableEvent): Step[] {
         ['routeOn', [p.containerId, p.defaultRouteMovesTo.ifname]],
       ]
     }
+    case 'HostJoined':
+      return [['hostUp', [...encode(HOST_COLUMNS, { name: e.payload.host, advertise: e.payload.advertise, up: true }), e.seq]]]
+    case 'HostLeft':
+      return [['hostDown', [e.seq, e.payload.host]]]
     case 'OperationFailed':
       return []
   }
@@ -46,8 +52,8 @@ export function projectionSteps(e: ProjectableEvent): Step[] {
 
 /** The endpoints row a connect makes. */
 function endpointRow(p: EndpointConnected, seq: number): EndpointRow {
-  const { id, networkId, containerId, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, driverState } = p
-  return { id, networkId, containerId, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, defaultRoute: p.defaultRoute !== null, driverState, connectedSeq: seq }
+  const { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, driverState } = p
+  return { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, defaultRoute: p.defaultRoute !== null, driverState, connectedSeq: seq }
 }
 
 /**

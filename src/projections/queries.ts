@@ -1,7 +1,7 @@
 import type { Db } from '../events/database.js'
-import { CONTAINER_COLUMNS, type ContainerRow, ENDPOINT_COLUMNS, type EndpointRow, NETWORK_COLUMNS, type NetworkRow, type PeerRow, decoder, selectList } from './rows.js'
+import { CONTAINER_COLUMNS, type ContainerRow, ENDPOINT_COLUMNS, type EndpointRow, HOST_COLUMNS, type HostRow, NETWORK_COLUMNS, type NetworkRow, type PeerRow, decoder, selectList } from './rows.js'
 
-export type { ContainerRow, EndpointRow, NetworkRow, PeerRow }
+export type { ContainerRow, EndpointRow, HostRow, NetworkRow, PeerRow }
 
 const NET_COLS = selectList(NETWORK_COLUMNS)
 const CTR_COLS = selectList(CONTAINER_COLUMNS)
@@ -11,6 +11,7 @@ type Raw = Record<string, unknown>
 
 const toNetwork = decoder(NETWORK_COLUMNS)
 const toEndpoint = decoder(ENDPOINT_COLUMNS)
+const toHost = decoder(HOST_COLUMNS)
 
 /** A lookup by reference that matched several objects by ID prefix. */
 export class AmbiguousRef extends Error {}
@@ -47,15 +48,16 @@ export class StateQueries {
       byNetwork: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.network_id = ? ORDER BY e.connected_seq`),
       byContainer: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.container_id = ? ORDER BY e.connected_seq`),
       peers: db.prepare(
-        `SELECT n.name AS networkName, c.name AS containerName, e.ipv4, e.aliases, e.connected_seq AS connectedSeq
-           FROM endpoints e JOIN networks n ON n.id = e.network_id JOIN containers c ON c.id = e.container_id
+        `SELECT n.name AS networkName, e.container_name AS containerName, e.ipv4, e.aliases, e.connected_seq AS connectedSeq
+           FROM endpoints e JOIN networks n ON n.id = e.network_id
           WHERE e.network_id = ? AND e.ipv4 IS NOT NULL
           ORDER BY e.connected_seq`,
       ),
       onNetwork: db.prepare('SELECT container_id AS id FROM endpoints WHERE network_id = ?'),
       containerByName: db.prepare(`SELECT ${CTR_COLS} FROM containers WHERE name = ?`),
       addressesOn: db.prepare('SELECT ipv4 FROM endpoints WHERE network_id = ? AND ipv4 IS NOT NULL').pluck(),
-      addressHolder: db.prepare('SELECT container_id FROM endpoints WHERE network_id = ? AND ipv4 = ?').pluck(),
+      addressHolder: db.prepare('SELECT container_name FROM endpoints WHERE network_id = ? AND ipv4 = ?').pluck(),
+      hosts: db.prepare(`SELECT ${selectList(HOST_COLUMNS)} FROM hosts ORDER BY id`),
       hostIfnameUsed: db.prepare('SELECT 1 FROM endpoints WHERE host_ifname = ?').pluck(),
       findNetwork: refLookup(db, 'networks', NET_COLS, 'network', toNetwork),
       findContainer: refLookup(db, 'containers', CTR_COLS, 'container', (r) => r as unknown as ContainerRow),
@@ -116,13 +118,18 @@ export class StateQueries {
     return this.st.addressesOn.all(networkId) as string[]
   }
 
-  /** The container holding this address on the network, if any. */
+  /** The name of the container holding this address on the network (on any host), if any. */
   addressHolder(networkId: string, ipv4: string): string | undefined {
     return this.st.addressHolder.get(networkId, ipv4) as string | undefined
   }
 
   hostIfnameInUse(name: string): boolean {
     return this.st.hostIfnameUsed.get(name) !== undefined
+  }
+
+  /** The hosts of the cluster, as the log last saw them. */
+  hosts(): HostRow[] {
+    return (this.st.hosts.all() as Raw[]).map(toHost)
   }
 
   containersOnNetwork(networkId: string): string[] {

@@ -16,6 +16,10 @@ export interface EndpointRow {
   id: string
   networkId: string
   containerId: string
+  /** Its container's name: the container may live on another host, with no row here. */
+  containerName: string
+  /** The cluster host holding it, on a network spanning hosts; null on a local network. */
+  host: string | null
   ifname: string | null
   hostIfname: string | null
   bridge: string | null
@@ -81,6 +85,8 @@ export const ENDPOINT_COLUMNS: Spec<EndpointRow> = {
   id: ['id', 'plain'],
   networkId: ['network_id', 'plain'],
   containerId: ['container_id', 'plain'],
+  containerName: ['container_name', 'plain'],
+  host: ['host', 'plain'],
   ifname: ['ifname', 'plain'],
   hostIfname: ['host_ifname', 'plain'],
   bridge: ['bridge', 'plain'],
@@ -93,6 +99,19 @@ export const ENDPOINT_COLUMNS: Spec<EndpointRow> = {
   defaultRoute: ['default_route', 'bool'],
   driverState: ['driver_state', 'json'],
   connectedSeq: ['connected_seq', 'plain'],
+}
+
+/** A host of the cluster as the log last saw it. */
+export interface HostRow {
+  name: string
+  advertise: string
+  up: boolean
+}
+
+export const HOST_COLUMNS: Spec<HostRow> = {
+  name: ['id', 'plain'],
+  advertise: ['advertise', 'plain'],
+  up: ['up', 'bool'],
 }
 
 const entries = <Row>(spec: Spec<Row>) => Object.entries(spec) as [keyof Row & string, readonly [string, Codec]][]

@@ -1,7 +1,7 @@
 import type { Db } from '../events/database.js'
 
 /** Projection tables, children first so deletes respect foreign keys (loads go parents first). */
-export const PROJECTION_TABLES = ['endpoints', 'containers', 'networks'] as const
+export const PROJECTION_TABLES = ['endpoints', 'containers', 'networks', 'hosts'] as const
 
 export type ProjectionTable = (typeof PROJECTION_TABLES)[number]
 

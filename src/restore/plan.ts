@@ -72,7 +72,8 @@ function endpointPayload(ep: EndpointRow, net: NetworkRow, c: ContainerRow): End
     ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, gateway: ep.gateway, netnsPath: c.netnsPath,
     bridge: ep.bridge, prefixLen: ep.prefixLen, mac: ep.mac, mtu: ep.mtu, internal: net.internal, aliases: ep.aliases,
     defaultRoute: ep.defaultRoute && ep.gateway && ep.ifname ? { gateway: ep.gateway, ifname: ep.ifname } : null,
-    driverState: null,
+    host: ep.host,
+    driverState: ep.driverState,
   }
 }
 

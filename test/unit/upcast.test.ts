@@ -14,6 +14,8 @@ const V1 = {
   EndpointConnected: { id: h('c'), networkId: h('a'), networkName: 'n1', containerId: h('b'), containerName: 'c1', driver: 'bridge', ifname: 'eth0', hostIfname: 'vethccccccc', bridge: 'pb-aaaaaaaaaaaa', ipv4: '172.18.0.2', prefixLen: 16, gateway: '172.18.0.1', mac: '02:42:ac:12:00:02', mtu: 1500, internal: false, aliases: ['db'], defaultRoute: { gateway: '172.18.0.1', ifname: 'eth0' }, netnsPath: `/run/patchbay/x/netns/${h('b')}` },
   EndpointDisconnected: { id: h('c'), networkId: h('a'), networkName: 'n1', containerId: h('b'), containerName: 'c1', driver: 'bridge', ifname: 'eth0', hostIfname: 'vethccccccc', ipv4: '172.18.0.2', gateway: '172.18.0.1', netnsPath: `/run/patchbay/x/netns/${h('b')}`, defaultRouteMovesTo: null, hadDefaultRoute: true },
   OperationFailed: { command: 'network create', error: 'create bridge x: file exists' },
+  HostJoined: { host: 'node1', advertise: '10.99.0.1' },
+  HostLeft: { host: 'node1', reason: 'its lease expired' },
 }
 
 describe('upcasting', () => {

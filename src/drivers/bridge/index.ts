@@ -28,14 +28,14 @@ export const bridgeDriver: NetworkDriver = {
     const bridge = checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`)
     const user = ctx.state.networks().find((n) => n.bridge === bridge)
     if (user) throw new UserError(`bridge ${bridge} is already used by network ${user.name}`)
-    return { bridge, mtu: mtuOption(options, DEFAULT_MTU) }
+    return { bridge, mtu: mtuOption(options, DEFAULT_MTU), driverState: null }
   },
 
   /** The host end is named from the endpoint id, so that replay makes the same one. */
   planEndpoint(_net, endpointId, ctx) {
     for (let i = 0; ; i++) {
       const name = `veth${endpointId.slice(i, i + 7)}`
-      if (!ctx.state.hostIfnameInUse(name)) return { hostIfname: name }
+      if (!ctx.state.hostIfnameInUse(name)) return { hostIfname: name, driverState: null }
     }
   },
 

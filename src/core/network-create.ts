@@ -32,23 +32,34 @@ function parseSubnet(flag: string, text: string): Cidr {
   return c
 }
 
+/**
+ * The subnets a new network must not overlap, each with whose it is: this host's networks (of
+ * every scope), and for a network spanning hosts also every other host's local ones.
+ */
+function subnetsInUse(driver: NetworkDriver, ctx: DecideContext): { subnet: string; holder: string }[] {
+  const here = ctx.state.networks().flatMap((n) => (n.subnet ? [{ subnet: n.subnet, holder: `network ${n.name}` }] : []))
+  if (driver.scope === 'local') return here
+  const elsewhere = (ctx.cluster?.otherHosts ?? []).flatMap((h) => h.networks.flatMap((n) => (n.subnet ? [{ subnet: n.subnet, holder: `network ${n.name} of host ${h.name}` }] : [])))
+  return [...here, ...elsewhere]
+}
+
 function chooseSubnet(req: NetworkCreateRequest, driver: NetworkDriver, ctx: DecideContext): Cidr {
-  const existing = ctx.state.networks().filter((n) => n.subnet !== null)
+  const existing = subnetsInUse(driver, ctx)
   if (req.subnet !== undefined) {
     const subnet = parseSubnet('--subnet', req.subnet)
     if (subnet.prefix > driver.maxPrefixLen) throw new UserError(`invalid --subnet ${req.subnet}: a ${driver.name} network needs at least a /${driver.maxPrefixLen}`)
-    const clash = existing.find((n) => overlaps(parseCidr(n.subnet!)!, subnet))
+    const clash = existing.find((n) => overlaps(parseCidr(n.subnet)!, subnet))
     if (clash) {
-      throw new UserError(`invalid pool request: Pool overlaps with other one on this address space (network ${clash.name} uses ${clash.subnet})`)
+      throw new UserError(`invalid pool request: Pool overlaps with other one on this address space (${clash.holder} uses ${clash.subnet})`)
     }
     return subnet
   }
   if (req.gateway !== undefined) throw new UserError('--gateway needs --subnet: give the subnet the gateway belongs to')
   if (req.ipRange !== undefined) throw new UserError('--ip-range needs --subnet: give the subnet the range belongs to')
-  const taken = [...existing.map((n) => n.subnet!), ...req.hostRoutes]
+  const taken = [...existing.map((n) => n.subnet), ...req.hostRoutes]
     .map((s) => parseCidr(s))
     .filter((c): c is Cidr => c !== undefined && c.prefix > 0)
-  const pool = pickPool(taken)
+  const pool = pickPool(taken, driver.pools())
   if (!pool) {
     throw new UserError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network; remove unused networks or give --subnet')
   }
@@ -87,6 +98,10 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
   checkName('network', req.name)
   if (ctx.state.networks().some((n) => n.name === req.name)) throw new UserError(`network with name ${req.name} already exists`)
   const driver = driverNamed(req.driver)
+  if (driver.scope === 'global') {
+    const holder = ctx.cluster?.otherHosts.find((h) => h.networks.some((n) => n.name === req.name))
+    if (holder) throw new UserError(`network with name ${req.name} already exists on host ${holder.name}`)
+  }
   checkOptions(driver, req.options)
   const subnet = chooseSubnet(req, driver, ctx)
   const id = ctx.newId()

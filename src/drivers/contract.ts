@@ -2,6 +2,7 @@ import type { DecideContext } from '../core/context.js'
 import type { ObservedNetns } from '../kernel/ops.js'
 import type { DriverName, DriverState, EndpointConnected, EndpointDisconnected, NetworkCreated, NetworkRemoved } from '../events/types.js'
 import type { FirewallNetwork } from '../firewall/ruleset.js'
+import type { Cidr } from '../ipam/cidr.js'
 import type { KernelOps } from '../kernel/ops.js'
 import type { EndpointRow, NetworkRow } from '../projections/queries.js'
 import type { UndoStack } from './kernel-session.js'
@@ -60,6 +61,8 @@ export interface NetworkDriver {
   readonly sharesHost: boolean
   /** The longest prefix a subnet of its networks may have (a bridge needs a /30: gateway and one address). */
   readonly maxPrefixLen: number
+  /** Where a network without --subnet gets one: the first of these that overlaps nothing in use. */
+  pools(): Cidr[]
 
   /** Devices and MTU of a new network, from its options; refuses bad options (UserError). */
   planNetwork(input: NetworkPlanInput): NetworkPlan
@@ -73,9 +76,11 @@ export interface NetworkDriver {
 
   /**
    * For restore: what is wrong with the network's own devices, or undefined when they are
-   * whole (or it has none).
+   * whole (or it needs none here). `local`: the network's endpoints on this host.
    */
-  networkProblem(net: NetworkRow, host: ObservedNetns, linkGroup: number): NetworkProblem | undefined
+  networkProblem(net: NetworkRow, local: EndpointRow[], host: ObservedNetns, linkGroup: number): NetworkProblem | undefined
+  /** For restore: makes the network's devices whole again (as networkProblem found them). */
+  repairNetwork(net: NetworkRow, local: EndpointRow[], k: KernelOps): Promise<void>
   /** For restore: why the endpoint must be built again, or undefined when its links are whole. */
   endpointProblem(ep: EndpointRow, net: NetworkRow, host: ObservedNetns, inside: ObservedNetns): string | undefined
   /** The host links restore keeps for this network and its endpoints (anything else stamped as ours goes). */
@@ -88,13 +93,18 @@ export interface NetworkDriver {
    * what reaches it from here. Nothing to do for local drivers; FDB and neighbour entries for
    * a VXLAN overlay. Ensure semantics: joining twice converges, leaving what is gone is fine.
    */
-  joinRemote(peer: RemotePeer, k: KernelOps): Promise<void>
-  leaveRemote(peer: RemotePeer, k: KernelOps): Promise<void>
+  joinRemote(net: NetworkRow, peer: RemotePeer, k: KernelOps): Promise<void>
+  leaveRemote(net: NetworkRow, peer: RemotePeer, k: KernelOps): Promise<void>
+  /**
+   * The remote peers this host's kernel holds for the network now (none when it has no device
+   * for them here): what the effects runner, restore and the daemon's repair loop compare with
+   * the peers the log says there are.
+   */
+  programmedPeers(net: NetworkRow, k: KernelOps): Promise<RemotePeer[]>
 }
 
 /** An endpoint another host holds, as far as this host's kernel must know it. */
 export interface RemotePeer {
-  network: NetworkRow
   mac: string
   ipv4: string
   /** The address of the host that holds it (its VXLAN tunnel end point). */

@@ -15,7 +15,7 @@ export function defaultPools(): Cidr[] {
   return pools
 }
 
-/** First default pool that overlaps neither a network nor a route of the host. */
-export function pickPool(taken: Cidr[]): Cidr | undefined {
-  return defaultPools().find((p) => !taken.some((t) => overlaps(p, t)))
+/** The first of `pools` that overlaps nothing `taken` (networks, routes of the host). */
+export function pickPool(taken: Cidr[], pools: Cidr[] = defaultPools()): Cidr | undefined {
+  return pools.find((p) => !taken.some((t) => overlaps(p, t)))
 }

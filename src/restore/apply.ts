@@ -39,7 +39,7 @@ export class RestoreApplier {
         k.files.remove(a.path)
         return
       case 'ensure-network':
-        return driverFor(a.network.driver).createNetwork(a.network, k, ignored)
+        return driverFor(a.network.driver).repairNetwork(a.network, a.local, k)
       case 'create-netns':
         return createContainerNetns(a.container, k, ignored)
       case 'connect':

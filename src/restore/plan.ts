@@ -13,7 +13,7 @@ export type RestoreAction =
   | { kind: 'delete-link'; name: string; what: string }
   | { kind: 'delete-netns'; path: string }
   | { kind: 'remove-file'; path: string; what: string }
-  | { kind: 'ensure-network'; network: NetworkRow; device: string; noun: string; why: string }
+  | { kind: 'ensure-network'; network: NetworkRow; local: EndpointRow[]; device: string; noun: string; why: string }
   | { kind: 'create-netns'; container: ContainerRow }
   | { kind: 'connect'; endpoint: EndpointConnected; why: string }
   | { kind: 'add-address'; netnsPath: string; ifname: string; cidr: string; container: string }
@@ -91,6 +91,8 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   const endpoints = state.endpoints()
   const netById = new Map(networks.map((n) => [n.id, n]))
   const ctrById = new Map(containers.map((c) => [c.id, c]))
+  /** A network's endpoints whose container lives here (an overlay's others are on other hosts). */
+  const localEndpoints = (networkId: string): EndpointRow[] => endpoints.filter((e) => e.networkId === networkId && ctrById.has(e.containerId))
   const epById = new Map(endpoints.map((e) => [e.id, e]))
   const actions: RestoreAction[] = []
   const skipped: string[] = []
@@ -101,8 +103,9 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
   const ensureNetwork = (net: NetworkRow): void => {
     if (networksDone.has(net.id)) return
     networksDone.add(net.id)
-    const problem = driverFor(net.driver).networkProblem(net, observed.host, paths.linkGroup)
-    if (problem) actions.push({ kind: 'ensure-network', network: net, ...problem })
+    const local = localEndpoints(net.id)
+    const problem = driverFor(net.driver).networkProblem(net, local, observed.host, paths.linkGroup)
+    if (problem) actions.push({ kind: 'ensure-network', network: net, local, ...problem })
   }
   /** Namespace contents per container; absent when the container's endpoints must be left alone. */
   const insides = new Map<string, ObservedNetns>()

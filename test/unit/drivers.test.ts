@@ -117,12 +117,12 @@ describe('bridge driver', () => {
     const iso = s.state.findNetwork('iso')!
     const [ep] = s.state.endpointsOfNetwork(iso.id)
     const bridge = driverFor('bridge')
-    expect(bridge.networkProblem(iso, k.observed(null), k.linkGroup)).toBeUndefined()
+    expect(bridge.networkProblem(iso, [], k.observed(null), k.linkGroup)).toBeUndefined()
     const inside = k.observed(s.state.findContainer('c1')!.netnsPath)
     expect(bridge.endpointProblem(ep!, iso, k.observed(null), inside)).toBeUndefined()
     k.netns(null).links.find((l) => l.name === iso.bridge)!.up = false
     k.netns(null).addresses.length = 0
-    expect(bridge.networkProblem(iso, k.observed(null), k.linkGroup)).toEqual({ device: `bridge ${iso.bridge}`, noun: 'bridge', why: 'set up, add gateway 10.9.0.1/24' })
+    expect(bridge.networkProblem(iso, [], k.observed(null), k.linkGroup)).toEqual({ device: `bridge ${iso.bridge}`, noun: 'bridge', why: 'set up, add gateway 10.9.0.1/24' })
     await k.host().deleteLink(ep!.hostIfname!)
     expect(bridge.endpointProblem(ep!, iso, k.observed(null), k.observed(s.state.findContainer('c1')!.netnsPath))).toBe('veth missing')
     expect(bridge.hostLinks(iso, [ep!])).toEqual([iso.bridge, ep!.hostIfname])

@@ -2,6 +2,8 @@ import type { NetworkDriver } from '../contract.js'
 import { noRemotePeers } from '../local-only.js'
 import { MTU_OPTION, checkIfname, mtuOption } from '../options.js'
 import { UserError } from '../../core/errors.js'
+import { defaultPools } from '../../ipam/pools.js'
+import { UndoStack } from '../kernel-session.js'
 import { connectToBridge, createBridgeNetwork, disconnectFromBridge, removeBridgeNetwork } from './kernel.js'
 import { bridgeProblem, vethProblem } from './repair.js'
 
@@ -44,10 +46,13 @@ export const bridgeDriver: NetworkDriver = {
   connect: connectToBridge,
   disconnect: disconnectFromBridge,
 
-  networkProblem(net, host, group) {
+  pools: defaultPools,
+
+  networkProblem(net, _local, host, group) {
     const why = bridgeProblem(net, host, group)
     return why === undefined ? undefined : { device: `bridge ${net.bridge}`, noun: 'bridge', why }
   },
+  repairNetwork: (net, _local, k) => createBridgeNetwork(net, k, new UndoStack()),
   endpointProblem: (ep, _net, host, inside) => vethProblem(ep, host, inside),
   hostLinks: (net, endpoints) => [net.bridge!, ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))],
   firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal }),

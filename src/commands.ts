@@ -13,6 +13,7 @@ import ContainerRm from './commands/container/rm.js'
 import DaemonCommand from './commands/daemon.js'
 import Events from './commands/events.js'
 import Exec from './commands/exec.js'
+import Info from './commands/info.js'
 import NetworkConnect from './commands/network/connect.js'
 import NetworkCreate from './commands/network/create.js'
 import NetworkHistory from './commands/network/history.js'
@@ -41,6 +42,7 @@ const CLASSES: Record<CommandId, Command.Class> = {
   'container:rm': ContainerRm,
   'container:inspect': ContainerInspect,
   'container:history': ContainerHistory,
+  info: Info,
   exec: Exec,
   events: Events,
   restore: Restore,

@@ -14,7 +14,7 @@ export type ImportedEvent = NewEvent & { time: string; host: string; actor: Acto
  * fails is reported through `warn` and the event stays (restore, or the daemon's repair
  * loop, tries again); the projections always follow the cluster. Returns the events appended.
  */
-export async function importEvents(app: AppState, kernel: KernelOps, events: ImportedEvent[], warn: (text: string) => void): Promise<StoredEvent[]> {
+export async function importEvents(app: AppState, kernel: KernelOps, events: ImportedEvent[], warn: (text: string) => void, localHost?: string): Promise<StoredEvent[]> {
   await app.loadSchema()
   const seen = app.db.prepare('SELECT 1 FROM events WHERE origin_host = ? AND origin_seq = ?').pluck()
   app.db.exec('BEGIN IMMEDIATE')
@@ -22,7 +22,7 @@ export async function importEvents(app: AppState, kernel: KernelOps, events: Imp
     const stored: StoredEvent[] = []
     for (const { time, host, actor, origin, ...e } of events) {
       if (seen.get(origin.host, origin.seq) !== undefined) continue
-      stored.push(...app.log.append([e as NewEvent], { time, host, actor, origin }))
+      stored.push(...app.log.append([e as NewEvent], { time, host, actor, origins: [origin] }))
     }
     const report = async (run: () => Promise<unknown>) => {
       try {
@@ -32,7 +32,7 @@ export async function importEvents(app: AppState, kernel: KernelOps, events: Imp
       }
     }
     // Nothing to undo: what was applied stays applied, as the events stay in the log.
-    await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo: new UndoStack(), deferHostsFiles: false }, report)
+    await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo: new UndoStack(), deferHostsFiles: false, localHost }, report)
     await report(() => kernel.settle())
     app.db.exec('COMMIT')
     return stored

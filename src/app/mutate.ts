@@ -2,6 +2,7 @@ import type { DecideContext } from '../core/context.js'
 import { UserError } from '../core/errors.js'
 import { affectedBy, containersToRewrite, syncHostsFiles } from '../effects/derived-state.js'
 import { KernelSession, UndoStack } from '../drivers/kernel-session.js'
+import { type ClusterLink, StaleStream } from '../cluster/link.js'
 import { runEffects } from '../effects/run-effects.js'
 import { newestEventBroken } from '../events/head-check.js'
 import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
@@ -24,14 +25,8 @@ export interface MutateOptions {
   actor?: Partial<Actor>
 }
 
-/**
- * Makes a decision's unique claims before anything is appended or touched. Locally the host
- * lock (held by the transaction) is the claim: nothing to do. A cluster store makes the claims
- * of global-scope events with a compare-and-set (next: src/cluster/).
- */
-export type Claim = (events: NewEvent[]) => Promise<void>
-
-const localClaim: Claim = async () => {}
+/** How many times a decision is made again after other hosts changed the cluster meanwhile. */
+const CLAIM_ATTEMPTS = 30
 
 /**
  * Mutations of one process: one database, one set of netlink sockets. Each mutation is still
@@ -54,7 +49,7 @@ export class MutationSession {
 
   constructor(
     private readonly app: AppState,
-    private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void; claim?: Claim } = {},
+    private readonly opts: { deferHostsFiles?: boolean; warn?: (text: string) => void; cluster?: ClusterLink } = {},
   ) {
     ensurePrivateDir(app.paths.run)
     this.kernel = new KernelSession(app.paths.linkGroup)
@@ -67,26 +62,37 @@ export class MutationSession {
    *
    *   decide → claim → append (and project) → effects (drivers, then reactors) → commit
    *
-   * Bad input throws from decide, before anything changes. The events are appended before the
-   * kernel is touched, in the same uncommitted transaction, so the drivers and reactors see the
-   * state after them; if any kernel step fails, the transaction is rolled back, the kernel
-   * changes are undone, and the failure is recorded as an OperationFailed event.
+   * Bad input throws from decide, before anything changes. Claims make the decision's unique
+   * choices hold: locally the host lock (the transaction) is the claim; events about networks
+   * spanning hosts are also appended to the cluster's stream by compare-and-set, and when
+   * another host got there first, this host catches up and decides again. The events are
+   * appended before the kernel is touched, in the same uncommitted transaction, so the drivers
+   * and reactors see the state after them; if any kernel step fails, the transaction is rolled
+   * back, the kernel changes are undone, and the failure is recorded as an OperationFailed event.
    */
   async mutate(command: string, decide: Decide, opts: MutateOptions = {}): Promise<StoredEvent[]> {
     const { app, kernel } = this
+    const { cluster } = this.opts
     const undo = new UndoStack()
     await app.loadSchema()
-    app.db.exec('BEGIN IMMEDIATE')
-    this.checkHead()
     let stored: StoredEvent[]
-    try {
-      const events = decide({ state: app.state, newId, now: nowIso(), netnsDir: app.paths.netnsDir })
-      await (this.opts.claim ?? localClaim)(events)
-      // Validated here: a malformed event never reaches the kernel, let alone the log.
-      stored = app.append(events, opts.actor)
-    } catch (err) {
-      app.db.exec('ROLLBACK')
-      throw err
+    for (let attempt = 1; ; attempt++) {
+      app.db.exec('BEGIN IMMEDIATE')
+      this.checkHead()
+      try {
+        const now = nowIso()
+        const events = decide({ state: app.state, newId, now, netnsDir: app.paths.netnsDir, cluster: cluster?.localFacts() })
+        const origins = cluster ? await cluster.claim(events, { app, actor: app.actor(opts.actor), time: now }) : undefined
+        // Validated here: a malformed event never reaches the kernel, let alone the log.
+        stored = app.append(events, opts.actor, { time: now, origins })
+        break
+      } catch (err) {
+        app.db.exec('ROLLBACK')
+        if (!(err instanceof StaleStream) || attempt === CLAIM_ATTEMPTS) throw err
+        // Another host appended first: take in what it decided, and decide again.
+        await cluster!.catchUp(app, kernel, this.warn)
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+      }
     }
     try {
       // With --force a kernel step that fails is reported and the change still made.
@@ -98,7 +104,7 @@ export class MutationSession {
           this.warn(`Warning: ${(err as Error).message} (ignored: --force)\n`)
         }
       }
-      await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo, deferHostsFiles: this.opts.deferHostsFiles === true }, step)
+      await runEffects(stored, { state: app.state, paths: app.paths, kernel, undo, deferHostsFiles: this.opts.deferHostsFiles === true, localHost: cluster?.config.host }, step)
       await step(() => kernel.settle())
       crashPoint()
       app.db.exec('COMMIT')
@@ -123,6 +129,11 @@ export class MutationSession {
       const note = leftovers.length ? 'some changes could not be undone, see patchbay events' : 'changes undone'
       throw new KernelFailure(`${message} (${note})`)
     }
+  }
+
+  /** The cluster this host belongs to, if any: what services ask for facts of the other hosts. */
+  get cluster(): ClusterLink | undefined {
+    return this.opts.cluster
   }
 
   /** Once per session, inside its first transaction: is the newest event of the log what was written? */

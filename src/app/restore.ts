@@ -12,6 +12,8 @@ export interface RestoreResult {
 
 export interface RestoreOptions {
   dryRun: boolean
+  /** Where a warning goes (a cluster store that cannot be reached). */
+  warn: (text: string) => void
   /** Called after each action, applied or failed: drives the progress bar. */
   onProgress?: (done: number, total: number, action: RestoreAction, error?: string) => void
 }
@@ -21,12 +23,14 @@ export interface RestoreOptions {
  * lock throughout so no mutation interleaves; writes nothing to the log.
  */
 export async function restore(app: AppState, opts: RestoreOptions): Promise<RestoreResult> {
+  const localHost = await catchUpWithCluster(app, opts)
   app.db.exec('BEGIN IMMEDIATE')
   try {
     const probe = new KernelSession(app.paths.linkGroup)
     let plan: RestorePlan
     try {
-      plan = planRestore(app.state, await observe(app.paths, app.state.containers(), probe), app.paths)
+      const global = app.state.networks().filter((n) => n.scope === 'global')
+      plan = planRestore(app.state, await observe(app.paths, app.state.containers(), probe, global), app.paths, localHost)
     } finally {
       probe.close()
     }
@@ -52,4 +56,28 @@ export async function restore(app: AppState, opts: RestoreOptions): Promise<Rest
   } finally {
     app.db.exec('ROLLBACK')
   }
+}
+
+/**
+ * A host of a cluster first takes in what the cluster's stream gained while it was down (its
+ * effects are made as the events are imported), then restores the rest from its log. A store
+ * that cannot be reached is reported; the log alone is restored. Resolves with this host's
+ * name in its cluster, undefined for a host on its own.
+ */
+async function catchUpWithCluster(app: AppState, opts: RestoreOptions): Promise<string | undefined> {
+  const { clusterLinkFor } = await import('../cluster/link.js')
+  const link = clusterLinkFor(app.paths)
+  if (!link) return undefined
+  if (!opts.dryRun) {
+    const kernel = new KernelSession(app.paths.linkGroup)
+    try {
+      await link.catchUp(app, kernel, opts.warn)
+    } catch (err) {
+      opts.warn(`Warning: ${(err as Error).message}; restoring from this host's log alone\n`)
+    } finally {
+      kernel.close()
+      await link.close()
+    }
+  }
+  return link.config.host
 }

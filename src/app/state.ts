@@ -8,7 +8,8 @@ import { currentActor, currentHost } from '../events/actor.js'
 import { type Db, openDatabase, openReadOnly } from '../events/database.js'
 import { randomHex } from '../events/crypto.js'
 import { type EventSchema, EventLog } from '../events/store.js'
-import type { Actor, NewEvent, StoredEvent } from '../events/types.js'
+import type { Actor, NewEvent, Origin, StoredEvent } from '../events/types.js'
+import { readClusterConfig } from '../cluster/config.js'
 import { createProjector } from '../projections/projectors.js'
 import { StateQueries } from '../projections/queries.js'
 import { withSnapshots } from '../projections/snapshots.js'
@@ -27,7 +28,11 @@ export interface AppState {
    * overrides parts of it: the command line of one of apply's lines, or the whole actor of a
    * client the daemon serves.
    */
-  append(events: NewEvent[], as?: Partial<Actor>): StoredEvent[]
+  append(events: NewEvent[], as?: Partial<Actor>, at?: { time?: string; origins?: (Origin | null)[] }): StoredEvent[]
+  /** The actor recorded with events: this process, or what `as` says of it. */
+  actor(as?: Partial<Actor>): Actor
+  /** This host's name in its events (the cluster's name for it, when it is part of one). */
+  host(): string
   /** Loads the event schema, which every append checks against: awaited before the first one. */
   loadSchema(): Promise<void>
   close(): void
@@ -51,9 +56,14 @@ export async function openState(root: string, opts: { readOnly?: boolean } = {})
     db,
     log,
     state: new StateQueries(db),
-    append: (events, as) => {
-      who ??= { actor: currentActor(), host: currentHost() }
-      return log.append(events, { actor: { ...who.actor, ...as }, host: who.host, time: nowIso() })
+    append: (events, as, at = {}) => log.append(events, { actor: app.actor(as), host: app.host(), time: at.time ?? nowIso(), origins: at.origins }),
+    actor: (as) => {
+      who ??= { actor: currentActor(), host: readClusterConfig(paths)?.host ?? currentHost() }
+      return { ...who.actor, ...as }
+    },
+    host: () => {
+      who ??= { actor: currentActor(), host: readClusterConfig(paths)?.host ?? currentHost() }
+      return who.host
     },
     loadSchema: async () => {
       schema ??= await import('../events/schema.js')

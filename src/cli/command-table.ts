@@ -31,6 +31,7 @@ export const COMMAND_TABLE = {
   'container:rm': { aliases: ['rm', 'container:remove'], mutation: containerRm },
   'container:inspect': { aliases: ['inspect'], read: containerInspect },
   'container:history': {},
+  info: { aliases: ['system:info'] },
   exec: {},
   events: {},
   restore: {},

@@ -1,3 +1,4 @@
+import type { ClusterLink } from '../cluster/link.js'
 import type { Actor } from '../events/types.js'
 import { type StateSource, openPerCommand } from './state-access.js'
 
@@ -13,6 +14,8 @@ export interface Io {
   /** The actor, where it is not this process. */
   actor?: Partial<Actor>
   state: StateSource
+  /** The daemon's tie to its cluster; a command on its own makes its own when the root has one. */
+  cluster?: ClusterLink
 }
 
 export const processIo: Io = {

@@ -40,13 +40,16 @@ export async function runMutation(name: string, command: MutationCommand, root: 
     async (app) => {
       const { hostFacts } = await import('../app/host-facts.js')
       const { MutationSession } = await import('../app/mutate.js')
+      const { clusterLinkFor } = await import('../cluster/link.js')
       const host = hostFacts()
       const ops = await command.operations(input)
-      const session = new MutationSession(app, { warn: io.err })
+      const cluster = io.cluster ?? clusterLinkFor(app.paths)
+      const session = new MutationSession(app, { warn: io.err, cluster })
       try {
         await applyLine(session, host, ops, io.out, io.actor)
       } finally {
         session.close()
+        if (cluster !== io.cluster) await cluster?.close()
       }
     },
     name,

@@ -64,11 +64,11 @@ export const networkInspect: ReadCommand = {
   async run(input) {
     const { networkInspectView } = await import('../format/network-inspect.js')
     return inspectRefs(input, (state) => {
-      const containers = new Map(state.containers().map((c) => [c.id, c]))
+      const hosts = state.hosts()
       return (ref) => {
         const net = state.findNetwork(ref)
         if (!net) throw new UserError(`network ${ref} not found`)
-        return networkInspectView(net, state.endpointsOfNetwork(net.id), containers)
+        return networkInspectView(net, state.endpointsOfNetwork(net.id), hosts)
       }
     })
   },

@@ -26,7 +26,9 @@ export default class Apply extends PatchbayCommand {
     const failed = await this.withApp(flags.root, async (app) => {
       const { MutationSession } = await import('../app/mutate.js')
       const { applyLine } = await import('../cli/operations.js')
-      const session = new MutationSession(app, { deferHostsFiles: true })
+      const { clusterLinkFor } = await import('../cluster/link.js')
+      const cluster = clusterLinkFor(app.paths)
+      const session = new MutationSession(app, { deferHostsFiles: true, cluster })
       const failed: string[] = []
       try {
         for (const line of lines) {
@@ -41,6 +43,7 @@ export default class Apply extends PatchbayCommand {
         session.flushHostsFiles()
       } finally {
         session.close()
+        await cluster?.close()
       }
       return failed
     })

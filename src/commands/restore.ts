@@ -22,6 +22,7 @@ export default class Restore extends PatchbayCommand {
     const result = await this.withApp(flags.root, (app) =>
       restore(app, {
         dryRun,
+        warn: (text) => void process.stderr.write(text),
         onProgress: (done, total, action, error) => {
           if (done === 1) bar?.start(total, 0)
           bar?.update(done)

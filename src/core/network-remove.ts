@@ -15,7 +15,8 @@ export function decideNetworkRemove(ref: string, ctx: DecideContext): NewEvent[]
   if (net.builtin) throw new UserError(`${net.name} is a pre-defined network and cannot be removed`)
   const attached = ctx.state.endpointsOfNetwork(net.id)
   if (attached.length > 0) {
-    const names = ctx.state.containers().filter((c) => attached.some((e) => e.containerId === c.id)).map((c) => c.name)
+    // Docker's words; on a network spanning hosts, each name says where it is.
+    const names = attached.map((e) => (e.host ? `${e.containerName} on ${e.host}` : e.containerName))
     throw new UserError(
       `error while removing network: network ${net.name} has active endpoints (${names.join(', ')}); disconnect them first`,
     )

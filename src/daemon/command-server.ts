@@ -3,6 +3,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import { type HotCall, hotCall } from '../cli/hot-commands.js'
 import type { Io } from '../cli/io.js'
+import type { ClusterLink } from '../cluster/link.js'
 import { residentState } from '../cli/state-access.js'
 import { packageRoot } from '../config/package-root.js'
 import { UserError } from '../core/errors.js'
@@ -110,6 +111,8 @@ function listen(server: Server, path: string): Promise<void> {
  */
 export function commandServer(opts: {
   verbose?: boolean
+  /** The daemon's tie to its cluster, which the commands it serves share. */
+  cluster?: ClusterLink
   /** A client of the build now installed was declined: this daemon runs replaced code. */
   onReplaced?: (installed: string) => void
 }): DaemonService {
@@ -164,6 +167,7 @@ async function serve(daemon: Daemon, opts: Parameters<typeof commandServer>[0]):
       err: (text) => send(Reply.stderr, text),
       actor: { pid: peer.pid, uid: peer.uid, sudoUser: req.env.SUDO_USER || null, argv: req.argv },
       state,
+      cluster: opts.cluster,
     }
     send(Reply.accepted)
     const code = await call.run(io)

@@ -101,6 +101,8 @@ export interface NetworkDriver {
    * the peers the log says there are.
    */
   programmedPeers(net: NetworkRow, k: KernelOps): Promise<RemotePeer[]>
+  /** What this host's kernel must know of an endpoint another host holds (drivers of networks spanning hosts). */
+  peerOf?(ep: EndpointRow): RemotePeer | undefined
 }
 
 /** An endpoint another host holds, as far as this host's kernel must know it. */

@@ -1,6 +1,7 @@
 import type { Paths } from '../config/paths.js'
 import { hostsAppends } from '../core/hosts.js'
 import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from './derived-state.js'
+import { reconcilePeers } from './peers.js'
 import type { UndoStack } from '../drivers/kernel-session.js'
 import type { StoredEvent } from '../events/types.js'
 import type { KernelOps } from '../kernel/ops.js'
@@ -15,6 +16,8 @@ export interface ReactorContext {
   undo: UndoStack
   /** A batch rewrites hosts files once at its end (see MutationSession), not after each change. */
   deferHostsFiles: boolean
+  /** This host's name in its cluster, when it is part of one: an endpoint held elsewhere is not built here. */
+  localHost?: string
 }
 
 /**
@@ -46,4 +49,13 @@ const hostsFiles: Reactor = (events, { state, paths, kernel, undo, deferHostsFil
   syncHostsFiles(state, paths, kernel, rewrite, hostsAppends(state, events))
 }
 
-export const REACTORS: readonly Reactor[] = [firewall, resolvFiles, hostsFiles]
+/** The remote peers of networks spanning hosts whose members or hosts changed. */
+const remotePeers: Reactor = async (events, { state, kernel, localHost }) => {
+  if (localHost === undefined) return
+  const all = events.some((e) => e.type === 'HostJoined' || e.type === 'HostLeft')
+  const touched = new Set(events.flatMap((e) => (e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected' ? [e.payload.networkId] : [])))
+  const networks = state.networks().filter((n) => n.scope === 'global' && (all || touched.has(n.id)))
+  await reconcilePeers(state, kernel, networks, localHost)
+}
+
+export const REACTORS: readonly Reactor[] = [firewall, resolvFiles, hostsFiles, remotePeers]

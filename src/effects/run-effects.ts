@@ -10,6 +10,11 @@ import { REACTORS, type ReactorContext } from './reactors.js'
  * an imported fact this host cannot refuse, reports it and goes on.
  */
 export async function runEffects(events: StoredEvent[], ctx: ReactorContext, step: (run: () => Promise<unknown>) => Promise<void>): Promise<void> {
-  for (const e of events) await step(() => applyEvent(e, ctx.kernel, ctx.undo))
+  for (const e of events) if (!heldElsewhere(e, ctx.localHost)) await step(() => applyEvent(e, ctx.kernel, ctx.undo))
   for (const react of REACTORS) await react(events, ctx)
+}
+
+/** An endpoint another host holds: nothing of it is built here but its peer entries (see reactors). */
+function heldElsewhere(e: StoredEvent, localHost: string | undefined): boolean {
+  return (e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected') && e.payload.host !== null && e.payload.host !== localHost
 }

@@ -12,8 +12,11 @@ export interface AppendContext {
   host: string
   /** One timestamp for a whole decision: its events happened together. */
   time: string
-  /** Set when the events were decided on another host (imported from the cluster). */
-  origin?: Origin
+  /**
+   * Where each event entered the cluster's stream (its deciding host and its place there), for
+   * the events that belong to it; null (or absent) for an event of this host alone.
+   */
+  origins?: (Origin | null)[]
 }
 
 export type Projector = (event: ProjectableEvent) => void
@@ -120,9 +123,9 @@ export class EventLog {
     if (!schema) throw new Error('events appended before the event schema was loaded')
     let { seq, hash } = this.head()
     const actor = JSON.stringify(ctx.actor)
-    const origin = ctx.origin ?? null
     const stored: StoredEvent[] = []
-    for (const e of events) {
+    for (const [i, e] of events.entries()) {
+      const origin = ctx.origins?.[i] ?? null
       schema.validatePayload(e.type, e.payload)
       seq += 1
       const version = schema.SCHEMA_VERSIONS[e.type]

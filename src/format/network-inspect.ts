@@ -1,18 +1,25 @@
-import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
+import type { EndpointRow, HostRow, NetworkRow } from '../projections/queries.js'
 
-/** A network as today's `docker network inspect` shows it. */
-export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], containers: Map<string, ContainerRow>) {
+/**
+ * A network as today's `docker network inspect` shows it. A network spanning hosts lists the
+ * endpoints of every host, each with its `Host`, and, as docker's `Peers`, the hosts that
+ * have endpoints on it with the address they are reached at.
+ */
+export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], hosts: HostRow[]) {
   const config = net.subnet ? [{ Subnet: net.subnet, ...(net.ipRange ? { IPRange: net.ipRange } : {}), Gateway: net.gateway }] : []
+  const global = net.scope === 'global'
   const attached: Record<string, object> = {}
   for (const ep of endpoints) {
     attached[ep.containerId] = {
-      Name: containers.get(ep.containerId)?.name ?? '',
+      Name: ep.containerName,
       EndpointID: ep.id,
       MacAddress: ep.mac ?? '',
       IPv4Address: ep.ipv4 ? `${ep.ipv4}/${ep.prefixLen}` : '',
       IPv6Address: '',
+      ...(global ? { Host: ep.host ?? '' } : {}),
     }
   }
+  const peers = [...new Set(endpoints.flatMap((e) => (e.host ? [e.host] : [])))].sort().map((name) => ({ Name: name, IP: hosts.find((h) => h.name === name)?.advertise ?? '' }))
   return {
     Name: net.name,
     Id: net.id,
@@ -28,6 +35,7 @@ export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], co
     ConfigFrom: { Network: '' },
     ConfigOnly: false,
     Containers: attached,
+    ...(global ? { Peers: peers } : {}),
     Options: net.options,
     Labels: net.labels,
   }

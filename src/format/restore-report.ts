@@ -7,6 +7,7 @@ const GROUPS: [label: (n: number) => string, kinds: RestoreAction['kind'][]][] =
   [() => 'firewall', ['firewall']],
   [() => 'IPv4 forwarding', ['forwarding']],
   [(n) => `${n} file${n === 1 ? '' : 's'}`, ['write-file']],
+  [(n) => `${n} remote peer${n === 1 ? '' : 's'}`, ['join-peer', 'leave-peer']],
   [(n) => `${n} leftover${n === 1 ? '' : 's'} removed`, ['delete-link', 'delete-netns', 'remove-file']],
 ]
 

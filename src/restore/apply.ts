@@ -63,6 +63,10 @@ export class RestoreApplier {
       case 'write-file':
         k.files.write(a.path, a.content)
         return
+      case 'join-peer':
+        return driverFor(a.network.driver).joinRemote(a.network, a.peer, k)
+      case 'leave-peer':
+        return driverFor(a.network.driver).leaveRemote(a.network, a.peer, k)
     }
   }
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Paths, firewallRecordPath, hostsFilePath, resolvDir } from '../config/paths.js'
-import type { ContainerRow } from '../projections/queries.js'
+import type { ContainerRow, NetworkRow } from '../projections/queries.js'
+import type { RemotePeer } from '../drivers/contract.js'
+import { driverFor } from '../drivers/registry.js'
 import { TABLE_FAMILY, TABLE_NAME } from '../firewall/ruleset.js'
 import type { KernelOps, LinkOps, ObservedNetns } from '../kernel/ops.js'
 import { listDir } from '../kernel/files.js'
@@ -28,6 +30,8 @@ export interface Observed {
   firewall: { listing: string | null; applied: AppliedFirewall | null }
   forwarding: boolean
   hostResolvConf: string
+  /** The remote peers the kernel holds for each network spanning hosts, by network id. */
+  peers: Map<string, RemotePeer[]>
 }
 
 async function readNetns(sock: LinkOps): Promise<ObservedNetns> {
@@ -43,7 +47,7 @@ function readOr<T>(path: string, parse: (text: string) => T, fallback: T): T {
 }
 
 /** Reads everything restore needs, without changing anything. */
-export async function observe(paths: Paths, containers: ContainerRow[], k: KernelOps): Promise<Observed> {
+export async function observe(paths: Paths, containers: ContainerRow[], k: KernelOps, globalNetworks: NetworkRow[] = []): Promise<Observed> {
   const host = await readNetns(k.host())
   const observed = new Map<string, ObservedContainerNetns>()
   const readContainer = async (c: ContainerRow): Promise<void> => {
@@ -72,5 +76,6 @@ export async function observe(paths: Paths, containers: ContainerRow[], k: Kerne
     },
     forwarding: ipv4ForwardingEnabled(),
     hostResolvConf: hostResolvConf(k),
+    peers: new Map(await Promise.all(globalNetworks.map(async (n) => [n.id, await driverFor(n.driver).programmedPeers(n, k)] as const))),
   }
 }

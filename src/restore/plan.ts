@@ -2,6 +2,7 @@ import { type Paths, hostsFilePath, resolvFilePath } from '../config/paths.js'
 import type { ObservedNetns } from '../kernel/ops.js'
 import type { Observed } from './observe.js'
 import type { EndpointConnected } from '../events/types.js'
+import type { RemotePeer } from '../drivers/contract.js'
 import { driverFor } from '../drivers/registry.js'
 import { rulesetFor } from '../drivers/firewall-parts.js'
 import type { ContainerRow, EndpointRow, NetworkRow, StateQueries } from '../projections/queries.js'
@@ -23,6 +24,8 @@ export type RestoreAction =
   | { kind: 'firewall'; why: string }
   | { kind: 'forwarding' }
   | { kind: 'write-file'; path: string; content: string; what: string }
+  | { kind: 'join-peer'; network: NetworkRow; peer: RemotePeer; why: string }
+  | { kind: 'leave-peer'; network: NetworkRow; peer: RemotePeer }
 
 export interface RestorePlan {
   actions: RestoreAction[]
@@ -62,6 +65,10 @@ export function describeAction(a: RestoreAction): string {
       return 'enable IPv4 forwarding'
     case 'write-file':
       return `write ${a.what}`
+    case 'join-peer':
+      return `program peer ${a.peer.ipv4} ${a.peer.mac} via ${a.peer.vtep} on ${a.network.name} (${a.why})`
+    case 'leave-peer':
+      return `withdraw peer ${a.peer.ipv4} ${a.peer.mac} via ${a.peer.vtep} from ${a.network.name} (not in the log, or its host is down)`
   }
 }
 
@@ -85,7 +92,7 @@ function endpointPayload(ep: EndpointRow, net: NetworkRow, c: ContainerRow): End
  * back as they were; the builtin bridge, which a first connect creates, waits for its first
  * endpoint. Routes and derived state (firewall, forwarding, hosts files) come last.
  */
-export function planRestore(state: StateQueries, observed: Observed, paths: Paths): RestorePlan {
+export function planRestore(state: StateQueries, observed: Observed, paths: Paths, localHost?: string): RestorePlan {
   const networks = state.networks()
   const containers = state.containers()
   const endpoints = state.endpoints()
@@ -135,6 +142,7 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
     }
   }
   networks.forEach(ensureNetwork)
+  actions.push(...planPeers(state, observed, localHost))
   for (const c of containers) {
     const inside = insides.get(c.id)
     if (inside && !routeRebuilt.has(c.id)) actions.push(...planDefaultRoute(c, endpoints.filter((e) => e.containerId === c.id && e.ifname !== null), inside))
@@ -229,4 +237,29 @@ function planDefaultRoute(c: ContainerRow, mine: EndpointRow[], inside: Observed
   }
   const ours = new Set(inside.links.filter((l) => mine.some((e) => e.ifname === l.name)).map((l) => l.index))
   return defaults.some((r) => r.ifindex !== undefined && ours.has(r.ifindex)) ? [{ kind: 'delete-default-route', netnsPath: c.netnsPath!, container: c.name }] : []
+}
+
+/**
+ * The remote peers of networks spanning hosts: each endpoint another host holds, on a host that
+ * is up, programmed as its driver says; anything else the kernel holds for them withdrawn.
+ */
+function planPeers(state: StateQueries, observed: Observed, localHost: string | undefined): RestoreAction[] {
+  if (localHost === undefined) return []
+  const up = new Set(state.hosts().filter((h) => h.up).map((h) => h.name))
+  const actions: RestoreAction[] = []
+  for (const network of state.networks().filter((n) => n.scope === 'global')) {
+    const driver = driverFor(network.driver)
+    const held = observed.peers.get(network.id) ?? []
+    const wanted = state
+      .endpointsOfNetwork(network.id)
+      .filter((e) => e.host !== null && e.host !== localHost && up.has(e.host))
+      .flatMap((e) => driver.peerOf?.(e) ?? [])
+    for (const peer of wanted) {
+      const now = held.find((h) => h.mac === peer.mac)
+      if (!now) actions.push({ kind: 'join-peer', network, peer, why: 'missing' })
+      else if (now.ipv4 !== peer.ipv4 || now.vtep !== peer.vtep) actions.push({ kind: 'join-peer', network, peer, why: `held as ${now.ipv4} via ${now.vtep}` })
+    }
+    for (const peer of held) if (!wanted.some((p) => p.mac === peer.mac)) actions.push({ kind: 'leave-peer', network, peer })
+  }
+  return actions
 }

@@ -9,9 +9,12 @@ export type CreateNetworkInput = Omit<NetworkCreateRequest, 'hostRoutes'>
 /** Creates a network; resolves with its id. */
 export async function createNetwork(cx: ServiceContext, input: CreateNetworkInput): Promise<{ id: string }> {
   const { decideNetworkCreate } = await import('../core/network-create.js')
+  const { spansHosts } = await import('../drivers/registry.js')
   // Automatic subnets avoid the host's routes, read only when one is to be picked.
   const hostRoutes = input.subnet === undefined ? await cx.host.routes() : []
-  const [created] = await cx.session.mutate('network create', (ctx) => decideNetworkCreate({ ...input, hostRoutes }, ctx), { actor: cx.actor })
+  // A network spanning hosts avoids every host's local names and subnets: one read of the store.
+  const cluster = spansHosts(input.driver) ? await cx.session.cluster?.facts() : undefined
+  const [created] = await cx.session.mutate('network create', (ctx) => decideNetworkCreate({ ...input, hostRoutes }, { ...ctx, cluster: cluster ?? ctx.cluster }), { actor: cx.actor })
   return { id: created!.type === 'NetworkCreated' ? created!.payload.id : '' }
 }
 

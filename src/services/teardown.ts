@@ -36,7 +36,9 @@ export async function teardown(root: string, app: AppState | undefined, opts: { 
   if (app) {
     const { MutationSession } = await import('../app/mutate.js')
     const { hostFacts } = await import('../app/host-facts.js')
-    const session = new MutationSession(app)
+    const { clusterLinkFor } = await import('../cluster/link.js')
+    const cluster = clusterLinkFor(app.paths)
+    const session = new MutationSession(app, { cluster })
     const cx = { session, host: hostFacts(), actor: { argv: ['admin', 'teardown'] } }
     try {
       for (const c of app.state.containers()) {
@@ -49,6 +51,7 @@ export async function teardown(root: string, app: AppState | undefined, opts: { 
       }
     } finally {
       session.close()
+      await cluster?.close()
     }
     app.db.exec('BEGIN IMMEDIATE')
   }

@@ -70,7 +70,7 @@ describe('inspect views', () => {
   it('network inspect has docker fields and the attached containers', () => {
     const s = seedState()
     const net = s.state.findNetwork('isolated_nw')!
-    const view = networkInspectView(net, s.state.endpointsOfNetwork(net.id), new Map(s.state.containers().map((c) => [c.id, c])))
+    const view = networkInspectView(net, s.state.endpointsOfNetwork(net.id), s.state.hosts())
     expect(view).toMatchObject({ Name: 'isolated_nw', Driver: 'bridge', Scope: 'local', IPAM: { Driver: 'default', Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] }, Internal: false })
     expect(Object.values(view.Containers)).toEqual([
       expect.objectContaining({ Name: 'container3', IPv4Address: '172.18.0.2/16', MacAddress: '02:42:ac:12:00:02' }),

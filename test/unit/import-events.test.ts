@@ -21,6 +21,8 @@ function memoryApp(): AppState & { s: ReturnType<typeof memoryState> } {
     log: s.log,
     state: s.state,
     append: (events) => s.append(events),
+    actor: (as) => ({ ...ACTOR, ...as }),
+    host: () => 'h1',
     loadSchema: async () => {},
     close: () => s.db.close(),
   }

@@ -58,6 +58,7 @@ function healthy(s: ReturnType<typeof seed>): Observed {
     firewall: { listing: 'listing', applied: { ruleset, listing: 'listing' } },
     forwarding: true,
     hostResolvConf: '',
+    peers: new Map(),
   }
 }
 

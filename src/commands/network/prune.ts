@@ -14,11 +14,14 @@ export default class NetworkPrune extends PatchbayCommand {
     const { hostFacts } = await import('../../app/host-facts.js')
     const { MutationSession } = await import('../../app/mutate.js')
     const removed = await this.withApp(flags.root, async (app) => {
-      const session = new MutationSession(app)
+      const { clusterLinkFor } = await import('../../cluster/link.js')
+      const cluster = clusterLinkFor(app.paths)
+      const session = new MutationSession(app, { cluster })
       try {
         return await pruneNetworks({ session, host: hostFacts() }, app.state)
       } finally {
         session.close()
+        await cluster?.close()
       }
     })
     if (removed.length) this.out(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`)

@@ -4,12 +4,18 @@ import { bridgeDriver } from './bridge/index.js'
 import type { NetworkDriver } from './contract.js'
 import { hostDriver } from './host/index.js'
 import { nullDriver } from './null/index.js'
+import { overlayDriver } from './overlay/index.js'
 
-const DRIVERS = new Map<string, NetworkDriver>([bridgeDriver, hostDriver, nullDriver].map((d) => [d.name, d]))
+const DRIVERS = new Map<string, NetworkDriver>([bridgeDriver, hostDriver, nullDriver, overlayDriver].map((d) => [d.name, d]))
 
 /** The driver of a network the log holds. */
 export function driverFor(name: DriverName): NetworkDriver {
   return DRIVERS.get(name)!
+}
+
+/** Whether networks of the driver a user names span hosts (false for a name no driver has). */
+export function spansHosts(name: string): boolean {
+  return DRIVERS.get(name)?.scope === 'global'
 }
 
 /** The driver a user names for a new network (`-d NAME`): one they may create networks of. */
@@ -17,8 +23,5 @@ export function driverNamed(name: string): NetworkDriver {
   const driver = DRIVERS.get(name)
   if (driver?.userCreatable) return driver
   if (driver) throw new UserError(`only one instance of "${name}" network is allowed`)
-  if (name === 'overlay') {
-    throw new UserError('driver "overlay" needs a cluster store (multi-host networking), which this version does not have yet; use -d bridge')
-  }
   throw new UserError(`plugin "${name}" not found: the drivers are ${[...DRIVERS.keys()].join(', ')}`)
 }

@@ -7,13 +7,11 @@
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KernelError } from '../../src/kernel/errors.js'
-import { Rtnl } from '../../src/kernel/netlink.js'
+import type { Rtnl } from '../../src/kernel/netlink.js'
 import type { VxlanOptions } from '../../src/kernel/ops.js'
-import { createNetns, deleteNetns } from '../../src/kernel/netns.js'
-import { disableIpv6 } from '../../src/kernel/sysctl.js'
-import { hostCmd, isRoot, randomHex } from './sandbox.js'
+import { iproute, joinUnderlay, kernelNamespaces, ping as pingFrom } from './kernel-hosts.js'
+import { isRoot } from './sandbox.js'
 
-const id = randomHex(3)
 const VNI = 300
 
 interface Side {
@@ -29,16 +27,9 @@ interface Side {
   vx: number
 }
 
-/** An iproute2 command (`ip`, `bridge`) inside nsPath; asserts success, with its stderr in the failure. */
-function iproute(nsPath: string, argv: string[]): string {
-  const r = hostCmd(['nsenter', `--net=${nsPath}`, '--', ...argv])
-  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0)
-  return r.stdout
-}
-
 /** One ICMP echo between the two containers (both live in this file's namespaces). */
 function ping(from: Side, to: Side, waitSeconds = 2): boolean {
-  return hostCmd(['nsenter', `--net=${from.containerPath}`, '--', 'ping', '-n', '-q', '-c1', `-W${waitSeconds}`, to.ip]).code === 0
+  return pingFrom(from.containerPath, to.ip, waitSeconds)
 }
 
 async function rejection(p: Promise<unknown>): Promise<KernelError> {
@@ -52,40 +43,20 @@ async function rejection(p: Promise<unknown>): Promise<KernelError> {
 }
 
 describe.skipIf(!isRoot)('VXLAN overlay plumbing on the real kernel', () => {
-  const made: string[] = []
-  const sockets: Rtnl[] = []
+  const ns = kernelNamespaces('pbh')
   let a!: Side
   let b!: Side
 
-  function netns(name: string): string {
-    const path = `/run/netns/pbh-${id}-${name}`
-    made.push(path)
-    createNetns(path)
-    // As patchbay keeps its namespaces: interfaces are born with IPv6 off (no RS/MLD noise).
-    disableIpv6(path, 'default')
-    return path
-  }
-
-  function open(nsPath: string): Rtnl {
-    const s = Rtnl.open(nsPath)
-    sockets.push(s)
-    return s
-  }
-
-  /** One host: underlay address, bridge, vxlan in the bridge, and a container behind a veth. */
-  async function buildHost(name: string, hostPath: string, last: number): Promise<Side> {
-    const host = open(hostPath)
-    const vtep = `10.98.0.${last - 1}`
-    await host.setLinkUp('lo')
-    await host.ensureAddress((await host.linkIndex('u0'))!, `${vtep}/24`)
-    await host.setLinkUp('u0')
+  /** One host (on the underlay): bridge, vxlan in the bridge, and a container behind a veth. */
+  async function buildHost(name: string, hostPath: string, vtep: string, last: number): Promise<Side> {
+    const host = ns.open(hostPath)
     const br = (await host.ensureBridge('br0')).index
     const vx = await host.ensureVxlan('vx0', { vni: VNI, local: vtep, master: br })
     expect(vx.created).toBe(true)
-    const containerPath = netns(`${name}c`)
+    const containerPath = ns.netns(`${name}c`)
     const mac = `02:42:0a:c8:00:0${last}`
     await host.createVethPeerInNetns({ hostName: 'v0', peerName: 'eth0', peerNetnsPath: containerPath, peerMac: mac, master: br, hostMtu: 1450 })
-    const inside = open(containerPath)
+    const inside = ns.open(containerPath)
     await inside.setLinkUp('lo')
     await inside.ensureAddress((await inside.linkIndex('eth0'))!, `10.200.0.${last}/24`)
     await inside.setLinkUp('eth0')
@@ -99,27 +70,14 @@ describe.skipIf(!isRoot)('VXLAN overlay plumbing on the real kernel', () => {
   }
 
   beforeAll(async () => {
-    const hostA = netns('a')
-    const hostB = netns('b')
-    await open(hostA).createVethPeerInNetns({ hostName: 'u0', peerName: 'u0', peerNetnsPath: hostB, peerMac: '02:98:00:00:00:02' })
-    a = await buildHost('a', hostA, 2)
-    b = await buildHost('b', hostB, 3)
+    const hostA = ns.netns('a')
+    const hostB = ns.netns('b')
+    const [vtepA, vtepB] = await joinUnderlay(ns, hostA, hostB, '10.98.0')
+    a = await buildHost('a', hostA, vtepA, 2)
+    b = await buildHost('b', hostB, vtepB, 3)
   })
 
-  afterAll(() => {
-    // Every namespace gets its attempt; the first failure is reported after the last one.
-    const failures = made.flatMap((p) => {
-      try {
-        deleteNetns(p)
-        return []
-      } catch (err) {
-        return [err]
-      }
-    })
-    for (const s of sockets) s.close()
-    expect(hostCmd(['ip', 'netns', 'list']).stdout).not.toContain(`pbh-${id}`)
-    if (failures.length) throw failures[0]
-  })
+  afterAll(() => ns.cleanup())
 
   it('creates the vxlan as asked, and listLinks reports its settings', async () => {
     const [link] = JSON.parse(iproute(a.hostPath, ['ip', '-d', '-j', 'link', 'show', 'vx0'])) as {

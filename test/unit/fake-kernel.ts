@@ -176,16 +176,20 @@ class FakeLinks implements LinkOps {
     return { index: l.index, created }
   }
 
+  /** As the kernel's: an existing device of other VNI, VTEP, port or flags is refused; up, MTU, master and group are set. */
   async ensureVxlan(name: string, o: VxlanOptions) {
     let l = this.link(name)
     const created = !l
-    if (l && (l.kind !== 'vxlan' || l.vxlan?.vni !== o.vni)) throw new KernelError('EEXIST', `create vxlan ${name}: a link with that name exists with other settings`)
-    if (!l) {
-      l = { index: this.k.index(), name, kind: 'vxlan', mac: '', up: true, mtu: o.mtu ?? 1450, group: o.group ?? 0, vxlan: { vni: o.vni, local: o.local, port: o.port ?? 4789, learning: false, proxy: true } }
-      this.ns.links.push(l)
-      this.k.record(this.path, `create vxlan ${name} vni ${o.vni}`)
+    const want = { vni: o.vni, local: o.local, port: o.port ?? 4789, learning: false, proxy: true }
+    if (l && (l.kind !== 'vxlan' || (Object.keys(want) as (keyof typeof want)[]).some((key) => l!.vxlan?.[key] !== want[key]))) {
+      throw new KernelError('EEXIST', `create vxlan ${name}: a link with that name exists with other settings`)
     }
-    if (o.master !== undefined) l.master = o.master
+    if (!l) {
+      l = { index: this.k.index(), name, kind: 'vxlan', mac: '', up: true, mtu: 1450, group: 0, vxlan: want }
+      this.ns.links.push(l)
+      this.k.record(this.path, `create vxlan ${name} vni ${o.vni} local ${o.local}`)
+    }
+    Object.assign(l, { up: true, mtu: o.mtu ?? 1450, group: o.group ?? l.group, master: o.master ?? l.master })
     return { index: l.index, created }
   }
 
@@ -259,6 +263,8 @@ class FakeLinks implements LinkOps {
     this.ns.links = this.ns.links.filter((x) => x !== l)
     this.ns.addresses = this.ns.addresses.filter((a) => a.index !== l.index)
     this.ns.routes = this.ns.routes.filter((r) => r.ifindex !== l.index)
+    this.ns.fdb.delete(l.index)
+    this.ns.neighbours.delete(l.index)
     const peer = peers.get(l)
     if (peer) peer.ns.links = peer.ns.links.filter((x) => x !== peer.link)
     this.k.record(this.path, `delete ${name}`)

@@ -1,11 +1,12 @@
 import type { NetworkDriver } from '../contract.js'
 import { noRemotePeers } from '../local-only.js'
 import { MTU_OPTION, checkIfname, mtuOption } from '../options.js'
-import { UserError } from '../../core/errors.js'
 import { defaultPools } from '../../ipam/pools.js'
 import { UndoStack } from '../kernel-session.js'
-import { connectToBridge, createBridgeNetwork, disconnectFromBridge, removeBridgeNetwork } from './kernel.js'
+import { connectToBridge, createBridgeNetwork, removeBridgeNetwork } from './kernel.js'
+import { checkBridgeFree, hostVethName } from './names.js'
 import { bridgeProblem, vethProblem } from './repair.js'
+import { disconnectVeth } from './veth.js'
 
 const NAME_OPTION = 'com.docker.network.bridge.name'
 export const DEFAULT_MTU = 1500
@@ -27,24 +28,16 @@ export const bridgeDriver: NetworkDriver = {
   maxPrefixLen: 30,
 
   planNetwork({ id, options, ctx }) {
-    const bridge = checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`)
-    const user = ctx.state.networks().find((n) => n.bridge === bridge)
-    if (user) throw new UserError(`bridge ${bridge} is already used by network ${user.name}`)
+    const bridge = checkBridgeFree(checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`), ctx)
     return { bridge, mtu: mtuOption(options, DEFAULT_MTU), driverState: null }
   },
 
-  /** The host end is named from the endpoint id, so that replay makes the same one. */
-  planEndpoint(_net, endpointId, ctx) {
-    for (let i = 0; ; i++) {
-      const name = `veth${endpointId.slice(i, i + 7)}`
-      if (!ctx.state.hostIfnameInUse(name)) return { hostIfname: name, driverState: null }
-    }
-  },
+  planEndpoint: (_net, endpointId, ctx) => ({ hostIfname: hostVethName(endpointId, ctx), driverState: null }),
 
   createNetwork: createBridgeNetwork,
   removeNetwork: removeBridgeNetwork,
   connect: connectToBridge,
-  disconnect: disconnectFromBridge,
+  disconnect: disconnectVeth,
 
   pools: defaultPools,
 

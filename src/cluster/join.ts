@@ -5,6 +5,7 @@ import { Rtnl } from '../kernel/netlink.js'
 import { type ClusterConfig, readClusterConfig, writeClusterConfig } from './config.js'
 import { openClusterStore } from './open-store.js'
 import { parseStoreUrl } from './store-url.js'
+import { readHead } from './stream.js'
 
 export interface JoinFlags {
   store?: string
@@ -28,10 +29,10 @@ export async function clusterSettings(paths: Paths, flags: JoinFlags): Promise<C
   parseStoreUrl(flags.store)
   if (flags.advertise === undefined) throw new UserError('--cluster-store needs --cluster-advertise ADDR (or an interface name): the address other hosts reach this one at')
   const config: ClusterConfig = { store: flags.store, advertise: await advertiseAddress(flags.advertise), host: flags.host ?? kept?.host ?? hostname(), storeOpts: flags.storeOpts }
+  // One read of the stream's head: the store answers, and lets this host read it.
   const store = await openClusterStore(config.store, { storeOpts: config.storeOpts })
   try {
-    const health = await store.health()
-    if (!health.ok) throw new UserError(`${store.description} is not healthy: ${health.detail}`)
+    await readHead(store)
   } finally {
     await store.close()
   }

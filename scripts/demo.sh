@@ -14,23 +14,45 @@ bash scripts/setup.sh
 
 NS="pbdemo-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 ROOT=$(mktemp -d /tmp/pbdemo-XXXXXXXX)
-# patchbay derives its run directory from the root (src/config/paths.ts: runDirFor).
-RUN="/run/patchbay/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
 
-cleanup() {
-  set +e
-  if [ -n "${DAEMON:-}" ]; then
-    kill "$DAEMON" 2>/dev/null
-    wait "$DAEMON" 2>/dev/null
-  fi
-  if [ -d "$RUN/netns" ]; then
-    for f in "$RUN"/netns/*; do
+# The multi-host part: an underlay namespace with a bridge, two host namespaces on it, consul
+# in the first, a root and a daemon per host (started near the end).
+UNDER="$NS-u"
+HOSTS=("$NS-h1" "$NS-h2")
+HROOTS=()
+HPIDS=()
+CONSUL_PID=
+CONSUL_DATA=$(mktemp -d /tmp/pbdemo-consul-XXXXXXXX)
+
+# Unmounts a root's container namespaces and removes its run directory.
+wipe_run() {
+  local run
+  run="/run/patchbay/$(printf '%s' "$1" | sha256sum | cut -c1-16)"
+  if [ -d "$run/netns" ]; then
+    for f in "$run"/netns/*; do
       [ -e "$f" ] || continue
       umount -l "$f" 2>/dev/null
       rm -f "$f"
     done
   fi
-  rm -rf "$RUN" "$ROOT"
+  rm -rf "$run"
+}
+
+cleanup() {
+  set +e
+  for pid in "${DAEMON:-}" "${HPIDS[@]}" "$CONSUL_PID"; do
+    [ -n "$pid" ] || continue
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  for r in "${HROOTS[@]}"; do
+    wipe_run "$r"
+    rm -rf "$r" "$r.log"
+  done
+  for n in "${HOSTS[@]}" "$UNDER"; do ip netns del "$n" 2>/dev/null; done
+  rm -rf "$CONSUL_DATA"
+  wipe_run "$ROOT"
+  rm -rf "$ROOT"
   ip netns del "$NS" 2>/dev/null
   echo
   echo "# cleaned up: sandbox namespace $NS, state root $ROOT"
@@ -170,3 +192,59 @@ timed network ls
 
 say "Every change is in the event log (a hash chain), whoever ran it"
 pb events
+
+say "Multi-host: two more host namespaces on an underlay, consul in the first, a daemon on each"
+ip netns add "$UNDER"
+ip -n "$UNDER" link add br0 type bridge
+ip -n "$UNDER" link set br0 up
+for i in 0 1; do
+  h=${HOSTS[$i]}
+  ip netns add "$h"
+  ip -n "$h" link set lo up
+  ip link add "pbdm$i" netns "$UNDER" type veth peer name ul0 netns "$h"
+  ip -n "$UNDER" link set "pbdm$i" master br0 up
+  ip -n "$h" addr add "10.98.0.$((i + 1))/24" dev ul0
+  ip -n "$h" link set ul0 up
+  HROOTS+=("$(mktemp -d /tmp/pbdemo-h$((i + 1))-XXXXXXXX)")
+done
+CONSUL="$REPO/vendor/consul/usr/bin/consul"
+echo "\$ consul agent -server -bootstrap-expect=1 -bind=10.98.0.1 -client=10.98.0.1 …   # in ${HOSTS[0]}"
+nsenter --net="/run/netns/${HOSTS[0]}" -- "$CONSUL" agent -server -bootstrap-expect=1 -node=demo -bind=10.98.0.1 -advertise=10.98.0.1 \
+  -client=10.98.0.1 -data-dir="$CONSUL_DATA" -dns-port=-1 -grpc-port=-1 -log-level=warn -hcl='disable_update_check = true' >/dev/null 2>&1 &
+CONSUL_PID=$!
+for _ in $(seq 100); do
+  nsenter --net="/run/netns/${HOSTS[0]}" -- "$CONSUL" kv put -http-addr=http://10.98.0.1:8500 demo-ready ok >/dev/null 2>&1 && break
+  sleep 0.2
+done
+# `on N ARGS...` runs patchbay on host N (1 or 2), shown as "hostN$ patchbay ARGS".
+on() {
+  local i=$(($1 - 1))
+  shift
+  echo
+  echo "host$((i + 1))\$ patchbay $*"
+  local rc=0
+  nsenter --net="/run/netns/${HOSTS[$i]}" -- env PATCHBAY_ROOT="${HROOTS[$i]}" "$REPO/bin/patchbay" "$@" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then echo "(exit code $rc)"; fi
+  return 0
+}
+for i in 0 1; do
+  echo "host$((i + 1))\$ patchbay daemon --cluster-store consul://10.98.0.1:8500 --cluster-advertise ul0 --cluster-host host$((i + 1)) &"
+  nsenter --net="/run/netns/${HOSTS[$i]}" -- "$REPO/bin/patchbay" daemon --root "${HROOTS[$i]}" --cluster-store consul://10.98.0.1:8500 \
+    --cluster-advertise ul0 --cluster-host "host$((i + 1))" >"${HROOTS[$i]}.log" 2>&1 &
+  HPIDS+=($!)
+done
+for _ in $(seq 100); do
+  grep -q 'cluster: joined' "${HROOTS[0]}.log" && grep -q 'cluster: joined' "${HROOTS[1]}.log" && break
+  sleep 0.2
+done
+on 1 info
+on 1 network create -d overlay multi-host-network
+on 2 network ls
+on 1 run --net=multi-host-network --name=web
+on 2 run --net=multi-host-network --name=db
+sleep 0.5
+on 2 exec db -- ping -c 2 web
+on 1 exec web -- ping -c 2 db.multi-host-network
+on 1 network inspect --format "$MEMBERS{{range .Peers}}{{\"\\n  peer \"}}{{.Name}} {{.IP}}{{end}}" multi-host-network
+on 2 network rm multi-host-network
+on 2 events -f network=multi-host-network

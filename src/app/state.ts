@@ -49,8 +49,8 @@ export async function openState(root: string, opts: { readOnly?: boolean } = {})
   const { db, writable } = openLog(paths, opts.readOnly === true)
   let schema: EventSchema | undefined
   const log = new EventLog(db, withSnapshots(db, createProjector(db)), () => schema)
-  // Looked up on the first append only: read commands never need them (getpwuid is not free).
-  let who: { actor: ReturnType<typeof currentActor>; host: string } | undefined
+  // Looked up on the first append only: read commands never need it (getpwuid is not free).
+  let who: Actor | undefined
   const app: AppState = {
     paths,
     db,
@@ -58,13 +58,11 @@ export async function openState(root: string, opts: { readOnly?: boolean } = {})
     state: new StateQueries(db),
     append: (events, as, at = {}) => log.append(events, { actor: app.actor(as), host: app.host(), time: at.time ?? nowIso(), origins: at.origins }),
     actor: (as) => {
-      who ??= { actor: currentActor(), host: readClusterConfig(paths)?.host ?? currentHost() }
-      return { ...who.actor, ...as }
+      who ??= currentActor()
+      return { ...who, ...as }
     },
-    host: () => {
-      who ??= { actor: currentActor(), host: readClusterConfig(paths)?.host ?? currentHost() }
-      return who.host
-    },
+    // Read at each append: a daemon joins its cluster (and takes its name there) after opening the state.
+    host: () => readClusterConfig(paths)?.host ?? currentHost(),
     loadSchema: async () => {
       schema ??= await import('../events/schema.js')
     },

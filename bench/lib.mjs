@@ -5,7 +5,7 @@
 // namespace: every patchbay and peer command runs through `nsenter --net=<sandbox>`.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,22 +22,27 @@ let stopping = false
 /**
  * Runs argv to completion; resolves with its stdout, rejects (with its stderr) unless it exits
  * 0. Asynchronous, so that a signal is handled while a child runs (see hookCleanup).
- * `stderr: 'inherit'` passes the child's stderr through instead.
+ * `stderr: 'inherit'` passes the child's stderr through instead. `stopAt` (a RegExp): once
+ * the output so far matches it, the child is sent SIGTERM and its output is the result.
  */
-export function sh(argv, { env, input, stderr = 'pipe' } = {}) {
+export function sh(argv, { env, input, stderr = 'pipe', stopAt } = {}) {
   hookCleanup()
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', stderr] })
     running.add(child)
     let out = ''
     let err = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
+    let stopped = false
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d
+      if (stopAt && !stopped && stopAt.test(out)) stopped = child.kill('SIGTERM')
+    })
     child.stderr?.setEncoding('utf8').on('data', (d) => (err += d))
     child.on('error', (e) => reject(new Error(`${argv.join(' ')}: ${e.message}`)))
     child.on('close', (code, signal) => {
       running.delete(child)
       if (stopping && running.size === 0) process.exit(130)
-      if (code === 0) resolve(out)
+      if (code === 0 || stopped) resolve(out)
       else reject(Object.assign(new Error(`${argv.join(' ')}: exit ${code ?? signal}${err.trim() ? `: ${err.trim()}` : ''}`), { stdout: out }))
     })
     child.stdin.on('error', () => {})
@@ -49,6 +54,19 @@ export function sh(argv, { env, input, stderr = 'pipe' } = {}) {
 function shSync(argv, { input, quiet } = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8' })
   if (!quiet && r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status ?? r.signal}: ${r.stderr}`)
+}
+
+/**
+ * Calls `check` every `every` ms until it resolves true; resolves with the milliseconds that
+ * took, or rejects once `ms` have passed (or when `check` throws).
+ */
+export async function until(ms, check, { every = 50 } = {}) {
+  const t = performance.now()
+  for (;;) {
+    if (await check()) return performance.now() - t
+    if (performance.now() - t > ms) throw new Error(`not within ${fmtMs(ms)}`)
+    await new Promise((r) => setTimeout(r, every))
+  }
 }
 
 /** Wall time of sh(argv) in milliseconds; `expect` (a RegExp) checks the output. */
@@ -66,6 +84,8 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 export const sum = (xs) => xs.reduce((a, b) => a + b, 0)
+/** The p-th percentile (0–100), nearest rank: p99 of 20 samples is the largest. */
+export const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]
 
 /**
  * Runs every case once per round, in the same order each round, so that the machine's noise
@@ -125,8 +145,9 @@ let sandboxes = 0
 /**
  * A sandbox "host": a network namespace with only loopback up, a state root (a fresh temporary
  * one, or `root` given, which is kept) and a scratch directory for the peers' files. Extra
- * namespaces made with `netns()` (the peers' containers) are deleted with it. `cleanup()`
- * runs on exit too, so a failing benchmark leaves nothing behind.
+ * namespaces made with `netns()` (the peers' containers) are deleted with it, and the processes
+ * started in it (`start()`, `daemon()`) killed. `cleanup()` runs on exit too, so a failing
+ * benchmark leaves nothing behind.
  */
 export function sandbox(label, { root } = {}) {
   if (process.getuid?.() !== 0) throw new Error('benchmarks need root (network namespaces): run them with sudo')
@@ -136,7 +157,7 @@ export function sandbox(label, { root } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'pbbench-'))
   const state = root ?? join(scratch, 'root')
   const extra = []
-  const daemons = []
+  const processes = []
   // A root given by the caller may be in use elsewhere: its run directory is left alone
   // unless this sandbox made it.
   const ownRun = !existsSync(runDirFor(state))
@@ -149,7 +170,8 @@ export function sandbox(label, { root } = {}) {
   // Deleting the sandbox namespace takes its bridges, veths and firewall rules with it;
   // patchbay's container namespaces are mounts in the run directory.
   const wipe = () => {
-    for (const d of daemons.splice(0)) d.kill('SIGKILL')
+    // Last started first: a daemon goes before the store it uses.
+    for (const p of processes.splice(0).reverse()) p.kill('SIGKILL')
     const run = runDirFor(state)
     if (ownRun) {
       if (existsSync(`${run}/netns`)) detachMounts(readdirSync(`${run}/netns`).map((f) => `${run}/netns/${f}`))
@@ -177,21 +199,39 @@ export function sandbox(label, { root } = {}) {
       if (create) addNetns(full)
       return full
     },
+    /** iproute2 commands in the sandbox's namespace, one process. */
+    ip(commands) {
+      shSync(['ip', '-n', ns, '-batch', '-'], { input: commands.map((c) => `${c}\n`).join('') })
+    },
     /**
-     * Starts `patchbay daemon` for this sandbox's root, as a host running the service has it
-     * (stopped with the sandbox); resolves once it serves, so starting it is never timed.
+     * Starts argv in the sandbox's namespace and leaves it running (SIGKILLed, by its PID, with
+     * the sandbox); its output goes to `log`, a file. Returns the child.
      */
-    async daemon() {
-      const [cmd, ...args] = inNs([BIN, 'daemon'])
-      const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-      daemons.push(child)
+    start(argv, { log }) {
+      const fd = openSync(log, 'a')
+      const [cmd, ...args] = inNs(argv)
+      const child = spawn(cmd, args, { stdio: ['ignore', fd, fd] })
+      closeSync(fd)
+      processes.push(child)
+      return child
+    },
+    /**
+     * Starts `patchbay daemon ...args` for this sandbox's root, as a host running the service
+     * has it (stopped with the sandbox); resolves once its output matches `ready` (it serves, by
+     * default), so starting it is never timed.
+     */
+    async daemon(args = [], { ready = /serving/ } = {}) {
+      const [cmd, ...rest] = inNs([BIN, 'daemon', ...args])
+      const child = spawn(cmd, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+      processes.push(child)
       let out = ''
       child.stdout.setEncoding('utf8').on('data', (d) => (out += d))
-      for (let i = 0; i < 200 && !/serving/.test(out); i++) {
-        if (child.exitCode !== null) throw new Error(`patchbay daemon exited ${child.exitCode}: ${out}`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
-      if (!/serving/.test(out)) throw new Error('patchbay daemon did not start within 10 s')
+      await until(20_000, async () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}`)
+        return ready.test(out)
+      }).catch((e) => {
+        throw new Error(`patchbay daemon ${args.join(' ')}: ${e.message}: ${out.trim()}`)
+      })
     },
     /** What a reboot does: every namespace and the run directory are gone; the root stays. */
     reboot() {

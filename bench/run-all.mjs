@@ -38,6 +38,7 @@ const FIGURES = [
   { id: '5', script: 'connect-scale.mjs' },
   { id: '6a', script: 'rebuild.mjs', log: true },
   { id: '6b', script: 'restore.mjs' },
+  { id: '7', script: 'multihost.mjs' },
 ]
 const only = values.only?.split(',')
 const figures = FIGURES.filter((f) => !only || only.includes(f.id))

@@ -11,10 +11,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cmd, hostCmd, isRoot, NOT_ROOT_MESSAGE, randomHex, REPO, type Result, type RunOptions } from '../sandbox.js'
-
-export const CONSUL = join(REPO, 'vendor', 'consul', 'usr', 'bin', 'consul')
-const INSTALL_HINT = 'run scripts/install-cluster-stores.sh as root'
+import { storeServer } from '../../../scripts/cluster-stores.mjs'
+import { cmd, hostCmd, isRoot, NOT_ROOT_MESSAGE, randomHex, type Result, type RunOptions } from '../sandbox.js'
 
 export interface Host {
   /** h1, h2, ... */
@@ -93,8 +91,8 @@ export function createUnderlay(hostCount: number): Underlay {
     hosts: [],
     underlayNs,
     tmp,
-    startConsul: () => startConsul(underlay),
-    startEtcd: () => startEtcd(underlay),
+    startConsul: () => startStore(underlay, 'consul'),
+    startEtcd: () => startStore(underlay, 'etcd'),
     defer: (fn) => deferred.push(fn),
     cleanup() {
       if (cleaned) return
@@ -193,34 +191,10 @@ function killPid(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-async function startConsul(u: Underlay): Promise<StoreServer> {
-  if (!existsSync(CONSUL)) throw new Error(`${CONSUL} is missing: ${INSTALL_HINT}`)
+async function startStore(u: Underlay, kind: 'consul' | 'etcd'): Promise<StoreServer> {
   const h1 = u.hosts[0]!
-  const a = h1.address
-  // A real one-server cluster (raft, data on disk). Every listener is on host 1's underlay
-  // address; DNS and gRPC are off; no update check (there is no route off the machine anyway).
-  const argv = [
-    CONSUL, 'agent', '-server', '-bootstrap-expect=1', `-node=${h1.ns}`,
-    `-bind=${a}`, `-advertise=${a}`, `-client=${a}`, `-data-dir=${join(u.tmp, 'consul')}`,
-    '-dns-port=-1', '-grpc-port=-1', '-log-level=warn',
-    '-hcl=disable_update_check = true', '-hcl=performance { raft_multiplier = 1 }',
-  ]
-  const ready = [CONSUL, 'kv', 'put', `-http-addr=http://${a}:8500`, 'pbc-ready', 'ok']
-  return startServer(u, 'consul', `consul://${a}:8500`, argv, ready)
-}
-
-async function startEtcd(u: Underlay): Promise<StoreServer> {
-  if (!existsSync('/usr/bin/etcd') || !existsSync('/usr/bin/etcdctl')) throw new Error(`etcd or etcdctl is missing: ${INSTALL_HINT}`)
-  const h1 = u.hosts[0]!
-  const a = h1.address
-  const argv = [
-    'etcd', `--name=${h1.name}`, `--data-dir=${join(u.tmp, 'etcd')}`,
-    `--listen-client-urls=http://${a}:2379`, `--advertise-client-urls=http://${a}:2379`,
-    `--listen-peer-urls=http://${a}:2380`, `--initial-advertise-peer-urls=http://${a}:2380`,
-    `--initial-cluster=${h1.name}=http://${a}:2380`, '--logger=zap', '--log-level=warn',
-  ]
-  const ready = ['etcdctl', `--endpoints=http://${a}:2379`, '--command-timeout=1s', 'put', 'pbc-ready', 'ok']
-  return startServer(u, 'etcd', `etcd://${a}:2379`, argv, ready)
+  const { url, argv, ready } = storeServer(kind, { address: h1.address, name: h1.name, dataDir: join(u.tmp, kind) })
+  return startServer(u, kind, url, argv, ready)
 }
 
 async function startServer(u: Underlay, kind: 'consul' | 'etcd', url: string, argv: string[], ready: string[]): Promise<StoreServer> {

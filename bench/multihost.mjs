@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { storeServer } from '../scripts/cluster-stores.mjs'
-import { benchOptions, median, percentile, report, row, sandbox, sh, timed, until } from './lib.mjs'
+import { benchOptions, fmtMs, median, percentile, report, row, sandbox, sh, timed, until } from './lib.mjs'
 
 const { size, values } = benchOptions(
   {
@@ -109,10 +109,11 @@ function firstReply(netns, ip) {
  * probe that got no reply counts as PROBE_S), how many probes got none and how many got their
  * reply before the command was seen to return.
  */
-async function convergence([h1, h2, h3], rounds) {
+async function convergence(hosts, rounds) {
+  const [h1, h2] = hosts
   await h1.sb.ok('run', '--net', NET, '--name', 'a')
   // Each host's overlay devices are made by its first endpoint: warm them, and check the path.
-  for (const h of [h2, h3]) await h.sb.ok('run', '--net', NET, '--name', `warm-${h.name}`)
+  for (const h of hosts.slice(1)) await h.sb.ok('run', '--net', NET, '--name', `warm-${h.name}`)
   const netns = (await h1.sb.ok('inspect', '--format', '{{.NetworkSettings.SandboxKey}}', 'a')).trim()
   // The kernel retries an unanswered ARP request after 1 s: a probe that started before host 1
   // knew the address would measure that retry, not patchbay. 10 ms, as often as it pings.
@@ -143,19 +144,25 @@ async function burst(jobs) {
   const results = await Promise.allSettled(jobs.map(([h, argv]) => sh(h.sb.pb(...argv), { env: h.sb.env })))
   const ms = performance.now() - t
   const failed = results.filter((r) => r.status === 'rejected')
-  return { ms, failed: failed.length, error: failed[0]?.reason.message.split('\n')[0] }
+  // A failure's stderr, on one line, without the command line before it.
+  const error = failed[0]?.reason.message.replace(/^.*?: exit /s, 'exit ').replace(/\s+/g, ' ')
+  return { ms, failed: failed.length, error }
 }
 
 /**
  * `bursts` rounds, each: every host runs perHost `run --net multi` at once, then host 1 alone
- * as many `run --net localbridge`. Returns both sides' milliseconds per connect and failures.
+ * as many `run --net localbridge`. Returns both sides' milliseconds per connect, each burst's
+ * wall time and the failures.
  */
 async function contention(hosts) {
   const n = hosts.length * perHost
   const h1 = hosts[0]
   await h1.sb.ok('network', 'create', '--subnet', '172.30.0.0/16', 'localbridge')
-  const sides = { global: { ms: [], failed: 0 }, local: { ms: [], failed: 0 } }
+  const endpoints = async (h) => Object.values(JSON.parse(await h.sb.ok('network', 'inspect', NET))[0].Containers)
+  const before = (await endpoints(h1)).length
+  const sides = { global: { ms: [], walls: [], failed: 0 }, local: { ms: [], walls: [], failed: 0 } }
   const record = (side, r) => {
+    side.walls.push(r.ms)
     side.ms.push(r.ms / n)
     side.failed += r.failed
     side.error ??= r.error
@@ -164,10 +171,13 @@ async function contention(hosts) {
     record(sides.global, await burst(hosts.flatMap((h) => Array.from({ length: perHost }, (_, j) => [h, ['run', '--net', NET, '--name', `g${r}-${h.name}-${j}`]]))))
     record(sides.local, await burst(Array.from({ length: n }, (_, j) => [h1, ['run', '--net', 'localbridge', '--name', `l${r}-${j}`]])))
   }
-  // What the burst claims: every host lists every endpoint made, no address twice.
-  const endpoints = async (h) => Object.values(JSON.parse(await h.sb.ok('network', 'inspect', NET))[0].Containers)
-  const made = (await endpoints(h1)).length
-  for (const h of hosts) await until(10_000, async () => (await endpoints(h)).length === made)
+  // What the bursts claim: every host lists every endpoint they made, no address twice.
+  const made = before + bursts * n - sides.global.failed
+  for (const h of hosts) {
+    await until(10_000, async () => (await endpoints(h)).length === made).catch(async () => {
+      throw new Error(`${h.name} lists ${(await endpoints(h)).length} endpoints on ${NET}, not the ${made} made`)
+    })
+  }
   const addresses = (await endpoints(hosts.at(-1))).map((c) => c.IPv4Address)
   if (new Set(addresses).size !== addresses.length) throw new Error(`${NET}: an address was given twice: ${addresses.sort().join(' ')}`)
   return sides
@@ -193,7 +203,6 @@ async function withdrawal(hosts) {
 }
 
 const rows = []
-const perConnect = (side) => `${median(side.ms).toFixed(1)} ms`
 for (const kind of stores) {
   for (const [i, n] of hostCounts.entries()) {
     process.stderr.write(`bench: figure 7: ${kind}, ${n} hosts\n`)
@@ -212,7 +221,7 @@ for (const kind of stores) {
       const rate = (side) => `${(1000 / median(side.ms)).toFixed(0)}/s`
       const failures = s.global.failed + s.local.failed
       const error = s.global.error ?? s.local.error
-      const note = `${n} × ${perHost} at once, median of ${bursts} bursts: ${rate(s.global)} across hosts, ${rate(s.local)} on one host (${perConnect(s.local)} each); ${failures} failed${error ? ` (${error})` : ''}`
+      const note = `${n} × ${perHost} at once, median of ${bursts} bursts: ${rate(s.global)} across hosts (a burst, its slowest command: ${fmtMs(median(s.global.walls))}), ${rate(s.local)} on one host (${fmtMs(median(s.local.walls))}); ${failures} failed${error ? ` (${error})` : ''}`
       rows.push({
         ...row('7', { label: `${at}: ${perHost} run --net on each at once, per connect`, ms: s.global.ms }, { label: `${n * perHost} run --net localbridge on h1`, ms: s.local.ms }, { note }),
         target: '0 failed',

@@ -6,9 +6,9 @@
 // sandboxes).
 // Usage: sudo bench/run [--smoke|--quick] [--only 1,2,6b] [--log DIR] [--out FILE]
 //   --smoke  tiny sizes, one or two rounds: checks that every script works (CI runs this)
-//   --quick  smaller sizes (100,000-event log, restore 1 × 1000): a few minutes
+//   --quick  smaller sizes (100,000-event log, restore 1 × 1000, 10 hosts × 5 runs): 5–10 minutes
 //   (neither) the full figures: a 1,000,000-event log (~18 min to write unless --log has one),
-//            restore 10 × 1000; about 10 minutes in all
+//            restore 10 × 1000, 10 hosts × 10 runs; about 16 minutes in all
 //   --log DIR  the long event log for figures 4 and 6a: reused when DIR has one, else written there and kept
 //   --out FILE  the JSON results (default bench/results/last.json)
 import { spawnSync } from 'node:child_process'

@@ -16,7 +16,10 @@ export function decideNetworkRemove(ref: string, ctx: DecideContext): NewEvent[]
   const attached = ctx.state.endpointsOfNetwork(net.id)
   if (attached.length > 0) {
     // Docker's words; on a network spanning hosts, each name says where it is.
-    const names = attached.map((e) => (e.host ? `${e.containerName} on ${e.host}` : e.containerName))
+    const names =
+      net.scope === 'global'
+        ? attached.map((e) => `${e.containerName} on ${e.host}`)
+        : ctx.state.containers().filter((c) => attached.some((e) => e.containerId === c.id)).map((c) => c.name)
     throw new UserError(
       `error while removing network: network ${net.name} has active endpoints (${names.join(', ')}); disconnect them first`,
     )

@@ -54,6 +54,8 @@ class Running {
   private readonly timers: NodeJS.Timeout[] = []
   private beat = 0
   private stopped = false
+  /** Whether the last heartbeat failed: the store did not answer. */
+  private blind = false
   /** When each other host's record last changed, on this host's clock (monotonic ms). */
   private readonly seen = new Map<string, number>()
   /** Since when this host's own view of the store is fresh again (after it could not reach it). */
@@ -92,8 +94,7 @@ class Running {
         })
         await this.putOwnRecord()
         const revision = await this.catchUp()
-        const { host, advertise } = this.link.config
-        await this.mutate('cluster join', (ctx) => decideHostJoined(host, advertise, ctx))
+        await this.assertJoined()
         this.watchStream(revision)
         this.watchHosts()
         this.log(`joined ${this.store.description} as ${this.link.config.host} at ${this.link.config.advertise}`)
@@ -118,14 +119,33 @@ class Running {
     await putHost(this.store!, this.link.config.host, record, this.session!)
   }
 
+  /**
+   * Renews this host's record. After beats that failed, the first that works also reads the
+   * stream (a watch may have missed what came meanwhile). And a host the log has down (another
+   * host judged it while it was slow or cut off) says again that it is up.
+   */
   private async heartbeat(): Promise<void> {
     if (!this.store || !this.session) return
     try {
       await this.putOwnRecord()
+      if (this.blind) {
+        this.blind = false
+        await this.catchUp()
+      }
+      await this.assertJoined()
     } catch {
       // Blind while the store does not answer: no host is judged by what this one cannot see.
+      this.blind = true
       this.connectedSince = performance.now()
     }
+  }
+
+  /** Appends HostJoined when the log does not have this host up at its address. */
+  private async assertJoined(): Promise<void> {
+    const { host, advertise } = this.link.config
+    const me = this.app.state.hosts().find((h) => h.name === host)
+    if (me?.up && me.advertise === advertise) return
+    await this.mutate('cluster join', (ctx) => decideHostJoined(host, advertise, ctx))
   }
 
   /**

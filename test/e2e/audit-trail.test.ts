@@ -111,7 +111,7 @@ describe.skipIf(!isRoot)('audit trail', () => {
 
   it('bad filters and times are refused in one line', async () => {
     expect(await sb.fail(['events', '-f', 'colour=red'])).toBe("Error: invalid filter 'colour': use one of type, event, network, container, actor\n")
-    expect(await sb.fail(['events', '-f', 'event=start'])).toBe("Error: invalid filter 'event=start': event is one of create, destroy, connect, disconnect, fail\n")
+    expect(await sb.fail(['events', '-f', 'event=start'])).toBe("Error: invalid filter 'event=start': event is one of create, destroy, connect, disconnect, fail, join, leave\n")
     expect(await sb.fail(['events', '--since', 'yesterday'])).toMatch(/^Error: invalid time 'yesterday': use RFC 3339.*\n$/)
     // Numbers and dates that name no valid date: the same message, never "Invalid time value".
     for (const [flag, time] of [['--since', '9999999999999999999999'], ['--until', '99999999999999999h'], ['--since', '2026-02-30']]) {

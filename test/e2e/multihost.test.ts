@@ -138,7 +138,10 @@ for (const kind of ['consul', 'etcd'] as const) {
       const before = await h[0]!.ok(['events', '--format', 'json'])
       await h[1]!.ok(['network', 'create', '--subnet', '10.77.0.0/24', 'local2'])
       // Other hosts learn a host's local networks from its heartbeat record (every 2 s).
-      await new Promise((resolve) => setTimeout(resolve, 4500))
+      await eventually(10_000, async () => {
+        const info = JSON.parse(await h[0]!.ok(['info', '--format', 'json'])) as { Cluster: { Hosts: { Name: string; Networks: { Name: string }[] }[] } }
+        return info.Cluster.Hosts.some((x) => x.Name === h[1]!.name && x.Networks.some((n) => n.Name === 'local2'))
+      }, () => `${h[1]!.name}'s record to list local2`)
       const overlap = await h[0]!.fail(['network', 'create', '-d', 'overlay', '--subnet', '10.77.0.0/24', 'clash'])
       expect(overlap).toMatch(new RegExp(`^Error: invalid pool request: Pool overlaps with other one on this address space \\(network local2 of host ${h[1]!.name} uses 10\\.77\\.0\\.0/24\\)\n$`))
       expect(await h[0]!.fail(['network', 'create', '-d', 'overlay', 'local2'])).toBe(`Error: network with name local2 already exists on host ${h[1]!.name}\n`)

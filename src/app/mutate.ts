@@ -25,8 +25,13 @@ export interface MutateOptions {
   actor?: Partial<Actor>
 }
 
-/** How many times a decision is made again after other hosts changed the cluster meanwhile. */
-const CLAIM_ATTEMPTS = 30
+/**
+ * How long a decision is made again while other hosts keep changing the cluster first, and the
+ * longest pause between tries (each pause is random up to a bound that doubles from 4 ms): hosts
+ * that collided spread out instead of colliding again in step.
+ */
+const CLAIM_PATIENCE_MS = 20_000
+const CLAIM_MAX_PAUSE_MS = 250
 
 /**
  * Mutations of one process: one database, one set of netlink sockets. Each mutation is still
@@ -76,6 +81,7 @@ export class MutationSession {
     const undo = new UndoStack()
     await app.loadSchema()
     let stored: StoredEvent[]
+    const started = Date.now()
     for (let attempt = 1; ; attempt++) {
       app.db.exec('BEGIN IMMEDIATE')
       this.checkHead()
@@ -88,10 +94,14 @@ export class MutationSession {
         break
       } catch (err) {
         app.db.exec('ROLLBACK')
-        if (!(err instanceof StaleStream) || attempt === CLAIM_ATTEMPTS) throw err
+        if (!(err instanceof StaleStream)) throw err
+        const waited = Date.now() - started
+        if (waited > CLAIM_PATIENCE_MS) {
+          throw new UserError(`other hosts changed the cluster first ${attempt} times in ${(waited / 1000).toFixed(0)} s while this host decided: try again when fewer changes run at once`)
+        }
         // Another host appended first: take in what it decided, and decide again.
-        await cluster!.catchUp(app, kernel, this.warn)
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+        await cluster!.catchUpAfter(err, app, kernel, this.warn)
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(CLAIM_MAX_PAUSE_MS, 2 ** (attempt + 1))))
       }
     }
     try {

@@ -7,10 +7,17 @@ import type { KernelOps } from '../kernel/ops.js'
 import type { Paths } from '../config/paths.js'
 import { type ClusterConfig, readClusterConfig } from './config.js'
 import type { ClusterStore } from './store.js'
-import { type StreamEvent, appendAfter, isGlobal, listHosts, originOf, readAfter, readHead } from './stream.js'
+import { type StreamEvent, type StreamHead, appendAfter, isGlobal, listHosts, originOf, readAfter, readBetween, readHead } from './stream.js'
 
-/** The stream moved since this host last read it: catch up, then decide again. */
-export class StaleStream extends Error {}
+/**
+ * The stream moved since this host last read it: catch up, then decide again. `head` is the
+ * head the claim saw, when it saw one (a lost compare-and-set does not say where the head went).
+ */
+export class StaleStream extends Error {
+  constructor(readonly head?: StreamHead) {
+    super('the cluster changed while this host decided')
+  }
+}
 
 /** What a claim appends with: who decided, and when (the same in every host's log). */
 export interface ClaimContext {
@@ -61,7 +68,7 @@ export class ClusterLink {
     if (head.seq < seen) {
       throw new UserError(`${store.description} holds ${head.seq} cluster events, fewer than the ${seen} this host has seen: it lost data (restarted without its data directory?); restore the store's data before changing networks that span hosts`)
     }
-    if (head.seq > seen) throw new StaleStream()
+    if (head.seq > seen) throw new StaleStream(head)
     const { SCHEMA_VERSIONS } = await import('../events/schema.js')
     const records = events
       .filter((_, i) => global[i])
@@ -80,6 +87,16 @@ export class ClusterLink {
     const { events, revision } = await readAfter(await this.store(), lastStreamSeq(app))
     await importStream(app, kernel, events, warn, this.config.host)
     return revision
+  }
+
+  /** Imports the events a stale claim found between this host's log and the head it saw. */
+  async catchUpAfter(stale: StaleStream, app: AppState, kernel: KernelOps, warn: (text: string) => void): Promise<void> {
+    if (!stale.head) {
+      await this.catchUp(app, kernel, warn)
+      return
+    }
+    const events = await readBetween(await this.store(), lastStreamSeq(app), stale.head.seq)
+    await importStream(app, kernel, events, warn, this.config.host)
   }
 
   async close(): Promise<void> {

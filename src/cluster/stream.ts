@@ -94,6 +94,22 @@ export async function readAfter(store: ClusterStore, seq: number): Promise<{ eve
   return { events, revision }
 }
 
+/** Most events fetched one key each (in parallel) when catching up; more are listed at once. */
+const FEW_EVENTS = 64
+
+/**
+ * The stream's events in (seq, upTo]: a gap a claim found small is fetched key by key in
+ * parallel, one round trip of small answers where a listing would carry the whole stream.
+ */
+export async function readBetween(store: ClusterStore, seq: number, upTo: number): Promise<StreamEvent[]> {
+  if (upTo - seq > FEW_EVENTS) return (await readAfter(store, seq)).events.filter((e) => e.seq <= upTo)
+  const seqs = Array.from({ length: Math.max(0, upTo - seq) }, (_, i) => seq + 1 + i)
+  const entries = await Promise.all(seqs.map((n) => store.get(eventKey(n))))
+  // Keys are never deleted, so a missing one means the store lost data: the listing says what it holds.
+  if (entries.some((e) => !e)) return (await readAfter(store, seq)).events.filter((e) => e.seq <= upTo)
+  return entries.map((e) => JSON.parse(e!.value) as StreamEvent)
+}
+
 export const EVENTS_PREFIX = EVENTS
 
 /** The origin an event of the stream carries in every host's log. */

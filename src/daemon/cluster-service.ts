@@ -96,11 +96,13 @@ class Running {
         const revision = await this.catchUp()
         await this.assertJoined()
         this.watchStream(revision)
-        this.watchHosts()
+        await this.watchHosts()
         this.log(`joined ${this.store.description} as ${this.link.config.host} at ${this.link.config.advertise}`)
         return
       } catch (err) {
         this.log(`${(err as Error).message}; retrying`)
+        this.streamWatch?.close()
+        await this.endSession()
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
       }
     }
@@ -109,8 +111,15 @@ class Running {
   private async reconnect(): Promise<void> {
     this.streamWatch?.close()
     this.hostsWatch?.close()
+    // The old session stops renewing; the new one puts this host's record again at once.
+    await this.endSession()
     this.connectedSince = performance.now()
     await this.connect()
+  }
+
+  private async endSession(): Promise<void> {
+    await this.session?.close().catch(() => {})
+    this.session = undefined
   }
 
   private async putOwnRecord(): Promise<void> {
@@ -200,19 +209,22 @@ class Running {
     if (changes.some((c) => c.value !== undefined)) await this.catchUp().catch((err: Error) => this.log(err.message))
   }
 
-  private watchHosts(): void {
-    void this.store!.list(HOSTS).then(({ entries, revision }) => {
-      const now = performance.now()
-      for (const e of entries) this.seen.set(e.key.slice(HOSTS.length), now)
-      this.hostsWatch = this.store!.watch(HOSTS, revision, {
-        onChange: (changes) => {
-          const at = performance.now()
-          for (const c of changes) if (c.value !== undefined) this.seen.set(c.key.slice(HOSTS.length), at)
-          // A host that comes back up says so itself (HostJoined): the stream brings it.
-        },
-        onReset: () => void this.watchHosts(),
-        onError: () => (this.connectedSince = performance.now()),
-      })
+  /** Lists the live hosts and watches their records; connect retries when the listing fails. */
+  private async watchHosts(): Promise<void> {
+    const { entries, revision } = await this.store!.list(HOSTS)
+    const now = performance.now()
+    for (const e of entries) this.seen.set(e.key.slice(HOSTS.length), now)
+    this.hostsWatch = this.store!.watch(HOSTS, revision, {
+      onChange: (changes) => {
+        const at = performance.now()
+        for (const c of changes) if (c.value !== undefined) this.seen.set(c.key.slice(HOSTS.length), at)
+        // A host that comes back up says so itself (HostJoined): the stream brings it.
+      },
+      onReset: (reason) => {
+        this.log(`hosts watch starts over (${reason})`)
+        this.watchHosts().catch(() => void this.reconnect())
+      },
+      onError: () => (this.connectedSince = performance.now()),
     })
   }
 

@@ -6,7 +6,7 @@ import { upcast } from '../events/upcast.js'
 import type { KernelOps } from '../kernel/ops.js'
 import type { Paths } from '../config/paths.js'
 import { type ClusterConfig, readClusterConfig } from './config.js'
-import type { ClusterStore } from './store.js'
+import { type ClusterStore, ClusterStoreError } from './store.js'
 import { type StreamEvent, type StreamHead, appendAfter, isGlobal, listHosts, originOf, readAfter, readBetween, readHead } from './stream.js'
 
 /**
@@ -73,7 +73,13 @@ export class ClusterLink {
     const records = events
       .filter((_, i) => global[i])
       .map((e) => ({ type: e.type, schema: SCHEMA_VERSIONS[e.type], payload: e.payload, time: at.time, host: this.config.host, actor: at.actor }))
-    const seqs = await appendAfter(store, head, records)
+    const seqs = await appendAfter(store, head, records).catch((err: Error) => {
+      // The request may sit in the store's queue and still apply: say so. If it lands, every
+      // host takes it in; an endpoint whose container went with this rollback is released again.
+      throw err instanceof ClusterStoreError && err.reason === 'unreachable'
+        ? new UserError(`${err.message}; the change was sent and may still take effect when the store answers (patchbay events will show it)`)
+        : err
+    })
     if (!seqs) throw new StaleStream()
     let next = 0
     return global.map((g) => (g ? { host: this.config.host, seq: seqs[next++]! } : null))

@@ -17,7 +17,7 @@ function nextDefaultRoute(leaving: EndpointRow, rest: EndpointRow[], ctx: Decide
 export function disconnectPayload(
   ep: EndpointRow,
   net: Pick<NetworkRow, 'name' | 'driver'>,
-  container: ContainerRow,
+  container: Pick<ContainerRow, 'id' | 'name' | 'netnsPath'>,
   moveTo: DefaultRoute | null,
 ): EndpointDisconnected {
   return {

@@ -3,7 +3,7 @@ import type { ClusterLink } from '../cluster/link.js'
 import { EVENTS_PREFIX, HOSTS, type HostRecord, putHost } from '../cluster/stream.js'
 import type { ClusterStore, KvChange, Session } from '../cluster/store.js'
 import type { DecideContext } from '../core/context.js'
-import { decideHostJoined, decideHostLeft } from '../core/cluster-membership.js'
+import { decideHostJoined, decideHostLeft, decideOrphanDisconnects, orphanEndpoints } from '../core/cluster-membership.js'
 import { KernelSession } from '../drivers/kernel-session.js'
 import type { NewEvent } from '../events/types.js'
 import type { Daemon, DaemonService } from './daemon.js'
@@ -206,7 +206,21 @@ class Running {
 
   /** New stream events: imported (the catch-up reads what it needs, gaps included). */
   private async imported(changes: KvChange[]): Promise<void> {
-    if (changes.some((c) => c.value !== undefined)) await this.catchUp().catch((err: Error) => this.log(err.message))
+    if (!changes.some((c) => c.value !== undefined)) return
+    await this.catchUp()
+      .then(() => this.releaseOrphans())
+      .catch((err: Error) => this.log(err.message))
+  }
+
+  /**
+   * A claim whose answer never came may land after its command gave up and rolled back: an
+   * endpoint of this host for a container it does not have is disconnected again.
+   */
+  private async releaseOrphans(): Promise<void> {
+    const host = this.link.config.host
+    if (orphanEndpoints(host, this.app.state).length === 0) return
+    this.log('releasing endpoints of containers this host does not have (claims that landed after their command gave up)')
+    await this.mutate('cluster release-orphans', (ctx) => decideOrphanDisconnects(host, ctx))
   }
 
   /** Lists the live hosts and watches their records; connect retries when the listing fails. */
@@ -250,6 +264,7 @@ class Running {
         const changes = await reconcilePeers(this.app.state, this.kernel, this.app.state.networks().filter((n) => n.scope === 'global'), this.link.config.host)
         for (const c of changes) this.log(`repaired drift: ${c}`)
       })
+      .then(() => this.releaseOrphans())
       .catch((err: Error) => this.log(`repair: ${err.message}`))
   }
 

@@ -304,8 +304,11 @@ describe.skipIf(!isRoot)(`cluster store ${isRoot ? '' : `— skipped: ${NOT_ROOT
       } finally {
         servers[kind].thaw()
       }
-      expect(await b.get(`${p}k`)).toMatchObject({ value: 'v' })
+      // The write the client gave up on may still have been queued and applied on SIGCONT:
+      // a timeout says nothing about the outcome (patchbay's claims say so in their message).
+      expect(['v', 'frozen']).toContain((await b.get(`${p}k`))?.value)
       expect(await b.txn([], [{ put: `${p}k`, value: 'thawed' }])).toBe(true)
+      expect(await b.get(`${p}k`)).toMatchObject({ value: 'thawed' })
       expect((await b.health()).ok).toBe(true)
     })
 

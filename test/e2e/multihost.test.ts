@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NOT_ROOT_MESSAGE, isRoot, parseJsonLines } from './sandbox.js'
 import { type PatchbayHost, eventually, patchbayHosts } from './cluster/patchbay-hosts.js'
 import { type StoreServer, type Underlay, createUnderlay } from './cluster/underlay.js'
+import { openRemoteStore } from './cluster/remote-store.js'
 
 interface InspectedNetwork {
   Name: string
@@ -178,6 +179,35 @@ for (const kind of ['consul', 'etcd'] as const) {
       await h[0]!.sh(`bridge fdb del ${mac} dev pbvx-256 dst ${h[1]!.host.address} self`)
       expect((await fdb()).stdout).not.toContain(`${mac} dst ${h[1]!.host.address}`)
       await eventually(15_000, async () => (await fdb()).stdout.includes(`${mac} dst ${h[1]!.host.address}`), async () => `h1's FDB to hold ${mac} again: ${(await fdb()).stdout}\n${h[0]!.daemonLog().slice(-2000)}`)
+    })
+
+    it('a claim that lands after its command gave up: its endpoint, whose container was rolled back, is released everywhere', async () => {
+      // A run whose compare-and-set the store queued past the client's 2 s: the command failed
+      // and rolled back its container, then the store applied the append. Written here as the
+      // store would have applied it: the event of a real run on host 1, for a container host 1 never kept.
+      await h[0]!.ok(['run', '--net', 'multi', '--name', 'ghostsrc'])
+      const kv = openRemoteStore(u, u.hosts[1]!, store.url)
+      try {
+        const { entries } = await kv.list('stream/')
+        const real = entries.map((e) => JSON.parse(e.value) as { type: string; payload: Record<string, unknown> }).filter((e) => e.type === 'EndpointConnected' && e.payload.containerName === 'ghostsrc').at(-1)!
+        const id = (c: string) => c.repeat(64)
+        const payload = { ...real.payload, id: id('e'), containerId: id('d'), containerName: 'ghost', ipv4: '10.0.0.250', mac: '02:42:0a:00:00:fa', hostIfname: 'pbghost0', netnsPath: '/run/patchbay-ghost/netns/d' }
+        for (;;) {
+          const head = await kv.get('head')
+          const seq = (JSON.parse(head!.value) as { seq: number }).seq + 1
+          const event = { ...real, payload, seq }
+          const key = `stream/${String(seq).padStart(12, '0')}`
+          if (await kv.txn([{ key: 'head', version: head!.version }], [{ put: key, value: JSON.stringify(event) }, { put: 'head', value: JSON.stringify({ seq }) }])) break
+        }
+      } finally {
+        await kv.close()
+      }
+      for (const pb of h) {
+        await eventually(15_000, async () => !Object.values((await inspect(pb, 'multi')).Containers).some((c) => c.Name === 'ghost'), async () => `${pb.name} to release ghost: ${h[0]!.daemonLog().slice(-1500)}`)
+      }
+      const events = parseJsonLines(await h[2]!.ok(['events', '-f', 'network=multi', '--format', 'json'])).filter((e) => JSON.stringify(e).includes('"ghost"'))
+      expect(events.map((e) => `${e.type} ${(e.origin as { host: string }).host}`)).toEqual([`EndpointConnected ${h[0]!.name}`, `EndpointDisconnected ${h[0]!.name}`])
+      expect(await h[0]!.ok(['run', '--net', 'multi', '--ip', '10.0.0.250', '--name', 'after-ghost'])).toMatch(/^[0-9a-f]{64}\n$/)
     })
 
     it("a dead host's endpoints are withdrawn everywhere within 15 s; its addresses stay reserved", async () => {

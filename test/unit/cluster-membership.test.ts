@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideHostJoined, decideHostLeft } from '../../src/core/cluster-membership.js'
+import { decideHostJoined, decideHostLeft, decideOrphanDisconnects } from '../../src/core/cluster-membership.js'
 import { isGlobal } from '../../src/cluster/stream.js'
 import { decideNetworkCreate } from '../../src/core/network-create.js'
 import { decideContainerCreate } from '../../src/core/container-create.js'
@@ -42,5 +42,24 @@ describe('which events go to the cluster stream', () => {
     expect(() => decideNetworkCreate(net('x', 'overlay', { subnet: '10.0.0.0/16' }), ctx)).toThrow('(network theirs of host h2 uses 10.0.0.0/24)')
     const [created] = decideNetworkCreate(net('x', 'overlay'), ctx)
     expect(created!.payload).toMatchObject({ subnet: '10.0.1.0/24', scope: 'global' })
+  })
+})
+
+describe('claims that landed after their command gave up', () => {
+  it("an endpoint this host holds without its container is disconnected; other hosts' and kept containers' are not", () => {
+    const s = memoryState()
+    const ctx = { ...s.ctx, cluster }
+    s.append(decideNetworkCreate(net('multi', 'overlay'), ctx))
+    s.append(decideContainerCreate({ name: 'kept', network: 'multi', aliases: [] }, ctx))
+    // The run rolled back here: only its global event, the endpoint, reached the log (through the stream).
+    const rolledBack = decideContainerCreate({ name: 'ghost', network: 'multi', aliases: [] }, ctx)
+    s.append(rolledBack.filter((e) => e.type === 'EndpointConnected'))
+    const theirs = decideContainerCreate({ name: 'remote', network: 'multi', aliases: [] }, { ...ctx, cluster: { ...cluster, host: 'h2' } })
+    s.append(theirs.filter((e) => e.type === 'EndpointConnected'))
+    const undo = decideOrphanDisconnects('h1', s.ctx)
+    expect(undo.map((e) => [e.type, (e.payload as { containerName: string }).containerName])).toEqual([['EndpointDisconnected', 'ghost']])
+    s.append(undo)
+    expect(s.state.endpoints().map((e) => e.containerName)).toEqual(['kept', 'remote'])
+    expect(decideOrphanDisconnects('h1', s.ctx)).toEqual([])
   })
 })

@@ -102,7 +102,7 @@ export interface NetworkDriver {
    */
   programmedPeers(net: NetworkRow, k: KernelOps): Promise<RemotePeer[]>
   /** What this host's kernel must know of an endpoint another host holds (drivers of networks spanning hosts). */
-  peerOf?(ep: EndpointRow): RemotePeer | undefined
+  peerOf?(ep: Pick<EndpointRow, 'mac' | 'ipv4' | 'driverState'>): RemotePeer | undefined
 }
 
 /** An endpoint another host holds, as far as this host's kernel must know it. */

@@ -2,6 +2,7 @@ import type { Paths } from '../config/paths.js'
 import { hostsAppends } from '../core/hosts.js'
 import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from './derived-state.js'
 import { reconcilePeers } from './peers.js'
+import { driverFor } from '../drivers/registry.js'
 import type { UndoStack } from '../drivers/kernel-session.js'
 import type { StoredEvent } from '../events/types.js'
 import type { KernelOps } from '../kernel/ops.js'
@@ -49,13 +50,35 @@ const hostsFiles: Reactor = (events, { state, paths, kernel, undo, deferHostsFil
   syncHostsFiles(state, paths, kernel, rewrite, hostsAppends(state, events))
 }
 
-/** The remote peers of networks spanning hosts whose members or hosts changed. */
+/**
+ * The remote peers of networks spanning hosts. An endpoint connected on another host is one
+ * peer programmed; what may change many (a host joining or leaving, this host's first endpoint
+ * on a network making its device, an endpoint leaving, whose MAC the event does not carry) is
+ * reconciled whole, network by network.
+ */
 const remotePeers: Reactor = async (events, { state, kernel, localHost }) => {
   if (localHost === undefined) return
-  const all = events.some((e) => e.type === 'HostJoined' || e.type === 'HostLeft')
-  const touched = new Set(events.flatMap((e) => (e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected' ? [e.payload.networkId] : [])))
-  const networks = state.networks().filter((n) => n.scope === 'global' && (all || touched.has(n.id)))
-  await reconcilePeers(state, kernel, networks, localHost)
+  const global = state.networks().filter((n) => n.scope === 'global')
+  if (events.some((e) => e.type === 'HostJoined' || e.type === 'HostLeft')) {
+    await reconcilePeers(state, kernel, global, localHost)
+    return
+  }
+  const up = new Set(state.hosts().filter((h) => h.up).map((h) => h.name))
+  const whole = new Set<string>()
+  for (const e of events) {
+    if (e.type !== 'EndpointConnected' && e.type !== 'EndpointDisconnected') continue
+    const net = global.find((n) => n.id === e.payload.networkId)
+    if (!net || e.payload.host === null) continue
+    const driver = driverFor(net.driver)
+    if (e.payload.host === localHost) {
+      if (e.type === 'EndpointConnected' && state.endpointsOfNetwork(net.id).filter((x) => x.host === localHost).length === 1) whole.add(net.id)
+      continue
+    }
+    const peer = e.type === 'EndpointConnected' && up.has(e.payload.host) ? driver.peerOf?.(e.payload) : undefined
+    if (peer) await driver.joinRemote(net, peer, kernel)
+    else whole.add(net.id)
+  }
+  if (whole.size > 0) await reconcilePeers(state, kernel, global.filter((n) => whole.has(n.id)), localHost)
 }
 
 export const REACTORS: readonly Reactor[] = [firewall, resolvFiles, hostsFiles, remotePeers]

@@ -39,7 +39,7 @@ export async function programmedPeers(net: NetworkRow, k: KernelOps): Promise<Re
 }
 
 /** An endpoint held by another host, as this host's kernel must know it. */
-export function peerOf(ep: EndpointRow): RemotePeer | undefined {
+export function peerOf(ep: Pick<EndpointRow, 'mac' | 'ipv4' | 'driverState'>): RemotePeer | undefined {
   if (ep.mac === null || ep.ipv4 === null) return undefined
   return { mac: ep.mac, ipv4: ep.ipv4, vtep: endpointState(ep.driverState).vtep }
 }

@@ -1,6 +1,6 @@
 import type { AppState } from '../app/state.js'
-import type { ClusterLink } from '../cluster/link.js'
-import { EVENTS_PREFIX, HOSTS, type HostRecord, putHost } from '../cluster/stream.js'
+import { type ClusterLink, lastStreamSeq } from '../cluster/link.js'
+import { EVENTS_PREFIX, HOSTS, type HostRecord, putHost, readHead } from '../cluster/stream.js'
 import type { ClusterStore, KvChange, Session } from '../cluster/store.js'
 import type { DecideContext } from '../core/context.js'
 import { decideHostJoined, decideHostLeft, decideOrphanDisconnects, orphanEndpoints } from '../core/cluster-membership.js'
@@ -137,7 +137,11 @@ class Running {
     if (!this.store || !this.session) return
     try {
       await this.putOwnRecord()
-      if (this.blind) {
+      // The watch is the fast path; the head, read with every beat, is the guarantee: nothing
+      // the watch misses (blind beats, a stalled or lost watch) waits longer than one beat.
+      const behind = (await readHead(this.store)).seq - lastStreamSeq(this.app)
+      if (this.blind || behind > 0) {
+        if (!this.blind && !this.catchingUp) this.log(`${behind} stream events not seen through the watch: catching up`)
         this.blind = false
         await this.catchUp()
       }

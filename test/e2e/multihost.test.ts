@@ -55,7 +55,7 @@ for (const kind of ['consul', 'etcd'] as const) {
 
     it('an overlay network created on host 1 is global on every host, with a VNI from 256 and a subnet from 10.0.0.0/8', async () => {
       await h[0]!.ok(['network', 'create', '-d', 'overlay', 'multi'])
-      for (const pb of h) await eventually(5000, async () => (await names(pb)).includes('multi global'), () => `${pb.name} to list multi`)
+      for (const pb of h) await eventually(5000, async () => (await names(pb)).includes('multi global'), () => `${pb.name} to list multi; its daemon's log:\n${pb.daemonLog().slice(-3000)}`)
       const net = await inspect(h[2]!, 'multi')
       expect(net.Scope).toBe('global')
       expect(JSON.stringify(net)).toMatch(/"Subnet":"10\.0\.0\.0\/24"/)

@@ -5,7 +5,7 @@
  * namespace, another uid, a command only the full CLI has) runs on its own as before.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -25,6 +25,16 @@ import {
   startCli,
 } from './sandbox.js'
 import { encodeRequest } from '../../src/daemon/protocol.js'
+
+/** A copy of the built install under `dir`/install: its own bin/ and dist/ (bin/patchbay links into dist/), the rest linked. */
+function privateInstall(dir: string): string {
+  const copy = join(dir, 'install')
+  mkdirSync(copy)
+  cpSync(join(REPO, 'bin'), join(copy, 'bin'), { recursive: true, verbatimSymlinks: true })
+  cpSync(join(REPO, 'dist'), join(copy, 'dist'), { recursive: true })
+  for (const shared of ['package.json', 'migrations', 'node_modules', 'native']) symlinkSync(join(REPO, shared), join(copy, shared))
+  return copy
+}
 
 /** Sends raw bytes to the daemon's socket; resolves with everything it answered before closing. */
 function rawExchange(socket: string, bytes: Buffer): Promise<Buffer> {
@@ -91,8 +101,8 @@ interface Running {
   waitFor(pattern: RegExp): Promise<void>
 }
 
-function startDaemon(sb: AsyncSandbox, args: string[] = ['-v']): Running {
-  const child = startCli(sb, ['daemon', ...args])
+function startDaemon(sb: AsyncSandbox, args: string[] = ['-v'], bin?: string): Running {
+  const child = startCli(sb, ['daemon', ...args], { bin })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
@@ -293,17 +303,14 @@ describe.skipIf(!isRoot)(`patchbay daemon ${isRoot ? '' : `— skipped: ${NOT_RO
   it('a daemon whose build was replaced hands the command back, then exits 75 so that the new build can serve', async () => {
     daemon.child.kill('SIGTERM')
     await exited(daemon.child)
-    // Only daemons read dist/build-id, when they start; this one starts as an older build.
-    const file = join(REPO, 'dist', 'build-id')
-    const installed = readFileSync(file, 'utf8')
-    writeFileSync(file, 'oldbuild\n')
-    let old: Running
-    try {
-      old = startDaemon(served)
-      await old.waitFor(/serving/)
-    } finally {
-      writeFileSync(file, installed)
-    }
+    // A private copy of the install, started as an older build and then upgraded under it: the
+    // repository's own dist/build-id is never touched (daemons of other test files read it).
+    const copy = privateInstall(served.root)
+    const buildIdFile = join(copy, 'dist', 'build-id')
+    writeFileSync(buildIdFile, 'oldbuild\n')
+    const old = startDaemon(served, ['-v'], join(copy, 'bin', 'patchbay'))
+    await old.waitFor(/serving/)
+    writeFileSync(buildIdFile, readFileSync(join(REPO, 'dist', 'build-id')))
     expect(await served.ok(['network', 'ls', '--format', '{{.Name}}'])).toMatch(/^bridge\n/)
     expect(await exited(old.child)).toBe(75)
     expect(old.log()).toMatch(/: network ls: not served \(another build\)\npatchbay daemon: stopped: patchbay was rebuilt or upgraded since it started \(build [0-9a-f]{16} is installed\); start it again/)

@@ -47,6 +47,8 @@ export interface RunOptions {
   input?: string
   /** Run the CLI as this uid/gid (dropped with setpriv after entering the sandbox). */
   asUid?: number
+  /** Another installed copy of bin/patchbay than the one under test. */
+  bin?: string
 }
 
 /** What every sandbox has, whichever way its commands run. */
@@ -261,7 +263,7 @@ function cliArgv(base: { nsPath: string; root: string }, args: string[], opts: R
   const drop =
     opts.asUid === undefined ? [] : ['setpriv', `--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', '--']
   return [
-    ['nsenter', `--net=${base.nsPath}`, '--', ...drop, BIN, ...args],
+    ['nsenter', `--net=${base.nsPath}`, '--', ...drop, opts.bin ?? BIN, ...args],
     { ...opts, env: { PATCHBAY_ROOT: base.root, ...opts.env } },
   ]
 }

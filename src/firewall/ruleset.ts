@@ -11,6 +11,8 @@ export interface FirewallNetwork {
   subnet: string
   /** internal networks get no route out: no masquerade, no forwarding to or from other interfaces */
   internal: boolean
+  /** What leaves the host from the network takes the host's address (docker's enable_ip_masquerade). */
+  masquerade: boolean
 }
 
 export const TABLE_FAMILY = 'inet'
@@ -45,7 +47,7 @@ export function renderRuleset(networks: readonly FirewallNetwork[]): string {
     }
   }
   const postrouting = networks
-    .filter((n) => !n.internal)
+    .filter((n) => !n.internal && n.masquerade)
     .map((n) => `ip saddr ${n.subnet} oifname != @bridges masquerade`)
 
   const lines = [

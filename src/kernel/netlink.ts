@@ -413,6 +413,18 @@ export class Rtnl implements LinkOps {
     }
   }
 
+  /**
+   * Isolates a bridge port (or lets it go): an isolated port reaches only the bridge itself and
+   * ports that are not isolated, never another isolated one. Set as `ip link set … type
+   * bridge_slave isolated on` sets it: a NEWLINK on the existing link with the port's data.
+   */
+  async setPortIsolated(index: number, isolated: boolean): Promise<void> {
+    const slaveData = encode(ifla.formatBridgePort({ isolated: Buffer.from([isolated ? 1 : 0]) }))
+    const linkinfo = encode(ifla.formatInfo({ slaveKind: 'bridge', slaveData }))
+    crashPoint()
+    await this.run(`set port isolation of link ${index}`, () => this.sock.newLink({ index }, { linkinfo }, { flags: 0 }))
+  }
+
   /** Deletes a link by name; false when it did not exist. Deleting one veth end removes both. */
   async deleteLink(name: string): Promise<boolean> {
     crashPoint()
@@ -471,6 +483,7 @@ export class Rtnl implements LinkOps {
         mtu: attrs.mtu ?? 0,
         group: attrs.group ?? 0,
         vxlan: info?.kind === 'vxlan' ? vxlanInfo(info.data) : undefined,
+        isolated: info?.slaveKind === 'bridge' && info.slaveData ? ifla.parseBridgePort(info.slaveData).isolated?.[0] === 1 : undefined,
       }
     })
   }

@@ -17,6 +17,8 @@ export interface LinkInfo {
   /** Device group (IFLA_GROUP); patchbay stamps its own links with one. */
   group: number
   vxlan?: VxlanInfo
+  /** For a bridge port: whether it is isolated (it reaches no other isolated port). */
+  isolated?: boolean
 }
 
 /** What `restore` compares on a VXLAN device; '' for a local address it does not have. */
@@ -103,6 +105,7 @@ export interface LinkOps {
   ensureAddress(index: number, cidr: string): Promise<boolean>
   createVethPeerInNetns(o: VethIntoNetns): Promise<void>
   setLinkUp(nameOrIndex: string | number): Promise<void>
+  setPortIsolated(index: number, isolated: boolean): Promise<void>
   deleteLink(name: string): Promise<boolean>
   setDefaultRoute(gateway: string, ifname: string, index?: number): Promise<void>
   deleteDefaultRoute(): Promise<boolean>

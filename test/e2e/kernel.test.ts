@@ -241,8 +241,8 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
 
   it('the ruleset isolates bridges, masquerades outbound traffic, and seals internal networks', () => {
     const nets: FirewallNetwork[] = [
-      { bridge: BR_A, subnet: '10.201.1.0/24', internal: false },
-      { bridge: BR_B, subnet: '10.201.2.0/24', internal: false },
+      { bridge: BR_A, subnet: '10.201.1.0/24', internal: false, masquerade: true },
+      { bridge: BR_B, subnet: '10.201.2.0/24', internal: false, masquerade: true },
     ]
     withNetns(SANDBOX_PATH, () => applyNftRuleset(renderRuleset(nets)))
     withNetns(SANDBOX_PATH, () => applyNftRuleset(renderRuleset(nets))) // replace, not append
@@ -256,7 +256,7 @@ describe.skipIf(!isRoot)('kernel layer on the real kernel', () => {
     expect(ping(c1.path, '10.201.9.2', 2)).toBe(true) // outbound: masqueraded
     expect(ping(c3.path, '10.201.9.2', 2)).toBe(true)
 
-    nets[1] = { ...nets[1]!, internal: true }
+    nets[1] = { ...nets[1]!, internal: true, masquerade: true }
     withNetns(SANDBOX_PATH, () => applyNftRuleset(renderRuleset(nets)))
     expect(ping(c3.path, '10.201.9.2')).toBe(false) // internal: no way out
     expect(ping(c1.path, '10.201.9.2', 2)).toBe(true)

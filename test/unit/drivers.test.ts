@@ -133,7 +133,7 @@ describe('bridge driver', () => {
     const [e] = s.apply((c) => decideNetworkCreate(net('db', { options: { 'com.docker.network.bridge.name': 'br-db', 'com.docker.network.driver.mtu': '1400' } }), c))
     expect(e!.payload).toMatchObject({ bridge: 'br-db', mtu: 1400 })
     expect(() => decideNetworkCreate(net('x', { options: { 'com.example.opt': '1' } }), s.ctx)).toThrow(
-      'unknown option com.example.opt for driver bridge: it takes com.docker.network.bridge.name, com.docker.network.driver.mtu',
+      'unknown option com.example.opt for driver bridge: it takes com.docker.network.bridge.name, com.docker.network.driver.mtu, com.docker.network.bridge.enable_icc, com.docker.network.bridge.enable_ip_masquerade, com.docker.network.bridge.host_binding_ipv4',
     )
     expect(() => decideNetworkCreate(net('x', { options: { 'com.docker.network.bridge.name': 'br-db' } }), s.ctx)).toThrow('bridge br-db is already used by network db')
     expect(() => decideNetworkCreate(net('x', { options: { 'com.docker.network.bridge.name': 'a name' } }), s.ctx)).toThrow('invalid com.docker.network.bridge.name a name')
@@ -143,7 +143,37 @@ describe('bridge driver', () => {
     const s = memoryState()
     s.apply((c) => decideNetworkCreate(net('iso', { subnet: '10.9.0.0/24', internal: true }), c))
     const iso = s.state.findNetwork('iso')!
-    expect(driverFor('bridge').firewall(iso)).toEqual({ bridge: iso.bridge, subnet: '10.9.0.0/24', internal: true })
+    expect(driverFor('bridge').firewall(iso)).toEqual({ bridge: iso.bridge, subnet: '10.9.0.0/24', internal: true, masquerade: true })
+    s.apply((c) => decideNetworkCreate(net('routed', { subnet: '10.8.0.0/24', options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }), c))
+    expect(driverFor('bridge').firewall(s.state.findNetwork('routed')!)).toMatchObject({ masquerade: false })
+  })
+})
+
+describe('bridge options', () => {
+  it('take docker\'s boolean spellings and an IPv4 host binding; anything else is refused naming the option', () => {
+    const s = memoryState()
+    for (const [key, bad] of [['enable_icc', 'no'], ['enable_ip_masquerade', 'yes'], ['host_binding_ipv4', '10.0.0.300']] as const) {
+      const option = `com.docker.network.bridge.${key}`
+      expect(() => decideNetworkCreate(net('x', { options: { [option]: bad } }), s.ctx)).toThrow(`invalid ${option} ${bad}`)
+    }
+    expect(() => s.apply((c) => decideNetworkCreate(net('ok', { options: { 'com.docker.network.bridge.enable_icc': 'False', 'com.docker.network.bridge.host_binding_ipv4': '127.0.0.1' } }), c))).not.toThrow()
+  })
+
+  it('with inter-container communication off, every endpoint\'s port is isolated on the bridge, and restore sees it undone', async () => {
+    const s = memoryState()
+    const k = new FakeKernel()
+    await apply(s, k, s.apply((c) => decideNetworkCreate(net('quiet', { subnet: '10.7.0.0/24', options: { 'com.docker.network.bridge.enable_icc': 'false' } }), c)))
+    const [created, connected] = s.apply((c) => decideContainerCreate({ name: 'c1', network: 'quiet', aliases: [] }, c))
+    expect(connected!.payload).toMatchObject({ driverState: { isolated: 1 } })
+    await apply(s, k, [created!, connected!])
+    const events = s.state.endpointsOfNetwork(s.state.findNetwork('quiet')!.id)
+    const hostIfname = events[0]!.hostIfname!
+    expect(k.changes).toContain(`host: isolate ${hostIfname} on`)
+    const quiet = s.state.findNetwork('quiet')!
+    const inside = () => k.observed(s.state.findContainer('c1')!.netnsPath)
+    expect(driverFor('bridge').endpointProblem(events[0]!, quiet, k.observed(null), inside())).toBeUndefined()
+    k.netns(null).links.find((l) => l.name === hostIfname)!.isolated = false
+    expect(driverFor('bridge').endpointProblem(events[0]!, quiet, k.observed(null), inside())).toBe('port isolation off')
   })
 })
 

@@ -241,7 +241,7 @@ class FakeLinks implements LinkOps {
     if (this.link(o.hostName)) await this.deleteLink(o.hostName)
     const inside = this.k.netns(o.peerNetnsPath)
     if (inside.links.some((l) => l.name === o.peerName)) throw new KernelError('EEXIST', `create veth ${o.hostName}: ${o.peerName} exists in the container`)
-    const hostEnd: LinkInfo = { index: this.k.index(), name: o.hostName, kind: 'veth', master: o.master, mac: '', up: true, mtu: o.hostMtu ?? 1500, group: o.group ?? 0 }
+    const hostEnd: LinkInfo = { index: this.k.index(), name: o.hostName, kind: 'veth', master: o.master, mac: '', up: true, mtu: o.hostMtu ?? 1500, group: o.group ?? 0, isolated: o.master === undefined ? undefined : false }
     const peer: LinkInfo = { index: this.k.index(), name: o.peerName, kind: 'veth', mac: o.peerMac, up: false, mtu: o.hostMtu ?? 1500, group: 0 }
     this.ns.links.push(hostEnd)
     inside.links.push(peer)
@@ -255,6 +255,15 @@ class FakeLinks implements LinkOps {
     if (l.up) return
     l.up = true
     this.k.record(this.path, `up ${l.name}`)
+  }
+
+  async setPortIsolated(index: number, isolated: boolean) {
+    const l = this.link(index)
+    if (!l) throw new KernelError('ENODEV', `set port isolation of link ${index}: no such device`)
+    // The kernel refuses a port setting on a link with no bridge master.
+    if (l.master === undefined) throw new KernelError('EOPNOTSUPP', `set port isolation of link ${index}: not a bridge port`)
+    l.isolated = isolated
+    this.k.record(this.path, `isolate ${l.name} ${isolated ? 'on' : 'off'}`)
   }
 
   async deleteLink(name: string) {

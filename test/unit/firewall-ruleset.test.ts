@@ -21,8 +21,8 @@ describe('renderRuleset', () => {
 
   it('isolates bridges from each other and masquerades non-internal subnets', () => {
     const out = renderRuleset([
-      { bridge: 'pb-bbb', subnet: '10.2.0.0/24', internal: false },
-      { bridge: 'pb-aaa', subnet: '10.1.0.0/24', internal: false },
+      { bridge: 'pb-bbb', subnet: '10.2.0.0/24', internal: false, masquerade: true },
+      { bridge: 'pb-aaa', subnet: '10.1.0.0/24', internal: false, masquerade: true },
     ])
     expect(out).toContain('elements = { "pb-aaa", "pb-bbb" }')
     expect(lines(out)).toEqual(
@@ -36,7 +36,7 @@ describe('renderRuleset', () => {
   })
 
   it('seals internal networks in both directions and never masquerades them', () => {
-    const out = renderRuleset([{ bridge: 'pb-int', subnet: '10.9.0.0/24', internal: true }])
+    const out = renderRuleset([{ bridge: 'pb-int', subnet: '10.9.0.0/24', internal: true, masquerade: true }])
     expect(lines(out)).toEqual(
       expect.arrayContaining(['iifname "pb-int" oifname != "pb-int" drop', 'oifname "pb-int" iifname != "pb-int" drop']),
     )
@@ -45,7 +45,7 @@ describe('renderRuleset', () => {
   })
 
   it('puts forward rules in the forward chain and nat rules in the postrouting chain', () => {
-    const out = renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/24', internal: false }])
+    const out = renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/24', internal: false, masquerade: true }])
     const forward = out.slice(out.indexOf('chain forward'), out.indexOf('chain postrouting'))
     const postrouting = out.slice(out.indexOf('chain postrouting'))
     expect(forward).toContain('drop')
@@ -56,17 +56,17 @@ describe('renderRuleset', () => {
 
   it('is deterministic', () => {
     const nets = [
-      { bridge: 'pb-a', subnet: '10.1.0.0/24', internal: false },
-      { bridge: 'pb-b', subnet: '10.2.0.0/24', internal: true },
+      { bridge: 'pb-a', subnet: '10.1.0.0/24', internal: false, masquerade: true },
+      { bridge: 'pb-b', subnet: '10.2.0.0/24', internal: true, masquerade: true },
     ]
     expect(renderRuleset(nets)).toBe(renderRuleset(nets.map((n) => ({ ...n }))))
   })
 
   it('refuses names and subnets that could inject nft syntax', () => {
-    expect(() => renderRuleset([{ bridge: 'pb" drop', subnet: '10.1.0.0/24', internal: false }])).toThrow(/bridge name/)
-    expect(() => renderRuleset([{ bridge: 'this-name-is-too-long', subnet: '10.1.0.0/24', internal: false }])).toThrow(/bridge name/)
-    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/24 accept', internal: false }])).toThrow(/subnet/)
-    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '300.1.0.0/24', internal: false }])).toThrow(/subnet/)
-    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/33', internal: false }])).toThrow(/subnet/)
+    expect(() => renderRuleset([{ bridge: 'pb" drop', subnet: '10.1.0.0/24', internal: false, masquerade: true }])).toThrow(/bridge name/)
+    expect(() => renderRuleset([{ bridge: 'this-name-is-too-long', subnet: '10.1.0.0/24', internal: false, masquerade: true }])).toThrow(/bridge name/)
+    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/24 accept', internal: false, masquerade: true }])).toThrow(/subnet/)
+    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '300.1.0.0/24', internal: false, masquerade: true }])).toThrow(/subnet/)
+    expect(() => renderRuleset([{ bridge: 'pb-a', subnet: '10.1.0.0/33', internal: false, masquerade: true }])).toThrow(/subnet/)
   })
 })

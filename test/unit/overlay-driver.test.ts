@@ -299,7 +299,7 @@ describe('overlay driver: restore', () => {
     // As another host planned it: its own veth name there, its own VTEP.
     const remote: EndpointRow = { ...mine!, id: 'f'.repeat(64), host: 'h2', hostIfname: 'vethfffffff', ipv4: peer.ipv4, mac: peer.mac, driverState: { vni: 256, vxlan: 'pbvx-256', vtep: peer.vtep } }
     expect(overlay.hostLinks(ov, [mine!, remote])).toEqual([ov.bridge, 'pbvx-256', mine!.hostIfname, 'vethfffffff'])
-    expect(overlay.firewall(ov)).toEqual({ bridge: ov.bridge, subnet: '10.0.9.0/24', internal: false })
+    expect(overlay.firewall(ov)).toEqual({ bridge: ov.bridge, subnet: '10.0.9.0/24', internal: false, masquerade: true })
     expect(overlay.peerOf!(remote)).toEqual(peer)
   })
 })

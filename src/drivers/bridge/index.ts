@@ -7,8 +7,8 @@ import { connectToBridge, createBridgeNetwork, removeBridgeNetwork } from './ker
 import { checkBridgeFree, hostVethName } from './names.js'
 import { bridgeProblem, vethProblem } from './repair.js'
 import { disconnectVeth } from './veth.js'
+import { HOST_BINDING_OPTION, ICC_OPTION, MASQUERADE_OPTION, NAME_OPTION, bridgeSettings } from './options.js'
 
-const NAME_OPTION = 'com.docker.network.bridge.name'
 export const DEFAULT_MTU = 1500
 
 /**
@@ -21,6 +21,9 @@ export const bridgeDriver: NetworkDriver = {
   options: {
     [NAME_OPTION]: 'the Linux bridge to create (default pb-<12 hex digits of the network id>)',
     [MTU_OPTION]: 'MTU of the bridge and of every veth on it (default 1500)',
+    [ICC_OPTION]: 'whether containers on the network reach each other (default true)',
+    [MASQUERADE_OPTION]: 'whether what leaves the host from the network takes the host\'s address (default true)',
+    [HOST_BINDING_OPTION]: 'the host address a port published without one binds to (default 0.0.0.0: all)',
   },
   userCreatable: true,
   addressed: true,
@@ -29,10 +32,13 @@ export const bridgeDriver: NetworkDriver = {
 
   planNetwork({ id, options, ctx }) {
     const bridge = checkBridgeFree(checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`), ctx)
+    bridgeSettings(options) // refuses a bad value now, not at the first connect
     return { bridge, mtu: mtuOption(options, DEFAULT_MTU), driverState: null }
   },
 
-  planEndpoint: (_net, endpointId, ctx) => ({ hostIfname: hostVethName(endpointId, ctx), driverState: null }),
+  // With inter-container communication off, each port is isolated on the bridge: recorded in
+  // the event, so replay and restore set it without reading the network's options.
+  planEndpoint: (net, endpointId, ctx) => ({ hostIfname: hostVethName(endpointId, ctx), driverState: bridgeSettings(net.options).icc ? null : { isolated: 1 } }),
 
   createNetwork: createBridgeNetwork,
   removeNetwork: removeBridgeNetwork,
@@ -48,6 +54,6 @@ export const bridgeDriver: NetworkDriver = {
   repairNetwork: (net, _local, k) => createBridgeNetwork(net, k, new UndoStack()),
   endpointProblem: (ep, _net, host, inside) => vethProblem(ep, host, inside),
   hostLinks: (net, endpoints) => [net.bridge!, ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))],
-  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal }),
+  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal, masquerade: bridgeSettings(net.options).masquerade }),
   ...noRemotePeers,
 }

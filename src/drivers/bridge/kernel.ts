@@ -1,4 +1,5 @@
 import type { EndpointConnected, NetworkCreated, NetworkRemoved } from '../../events/types.js'
+import { KernelError } from '../../kernel/errors.js'
 import type { KernelOps } from '../../kernel/ops.js'
 import type { UndoStack } from '../kernel-session.js'
 import { connectVeth } from './veth.js'
@@ -53,7 +54,18 @@ export async function removeBridgeNetwork(p: NetworkRemoved, k: KernelOps): Prom
   k.firewallDirty = true
 }
 
-/** A veth pair from the bridge into the container. */
+/** A veth pair from the bridge into the container; its port isolated when the network has no inter-container communication. */
 export async function connectToBridge(p: EndpointConnected, k: KernelOps, undo: UndoStack): Promise<void> {
   await connectVeth(p, await ensureBridge(endpointBridge(p), k, undo), k, undo)
+  if (portIsolated(p)) {
+    const host = k.host()
+    const index = await host.linkIndex(p.hostIfname!)
+    if (index === undefined) throw new KernelError('ENODEV', `connect ${p.containerName}: ${p.hostIfname} vanished right after creation`)
+    await host.setPortIsolated(index, true)
+  }
+}
+
+/** Whether the endpoint's bridge port is isolated (the bridge driver's endpoint state says so). */
+export function portIsolated(ep: Pick<EndpointConnected, 'driverState'>): boolean {
+  return ep.driverState?.isolated === 1
 }

@@ -1,5 +1,6 @@
 import type { ObservedNetns } from '../../kernel/ops.js'
 import type { EndpointRow, NetworkRow } from '../../projections/queries.js'
+import { portIsolated } from './kernel.js'
 
 /** What is wrong with a bridge network's bridge, or undefined when it is whole. */
 export function bridgeProblem(net: NetworkRow, host: ObservedNetns, group: number): string | undefined {
@@ -25,5 +26,6 @@ export function vethProblem(ep: EndpointRow, host: ObservedNetns, inside: Observ
   const bridge = host.links.find((l) => l.name === ep.bridge)
   if (hostEnd.kind !== 'veth' || bridge === undefined || hostEnd.master !== bridge.index) return `${ep.hostIfname} not on ${ep.bridge}`
   if (peer.mac !== ep.mac) return `MAC is ${peer.mac}`
+  if ((hostEnd.isolated === true) !== portIsolated(ep)) return `port isolation ${hostEnd.isolated ? 'on' : 'off'}`
   return undefined
 }

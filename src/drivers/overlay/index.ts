@@ -74,7 +74,7 @@ export const overlayDriver: NetworkDriver = {
    * whereas dropping a local one would delete a live endpoint.
    */
   hostLinks: (net, endpoints) => [net.bridge!, networkState(net.driverState).vxlan, ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))],
-  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal }),
+  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal, masquerade: true }),
 
   joinRemote,
   leaveRemote,

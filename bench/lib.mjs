@@ -327,24 +327,27 @@ export function bridgeNet(name, bridge, prefix) {
  * netavark, as podman drives it: `netavark --config DIR setup|teardown NETNS` with the
  * container's networks on stdin. Masquerading and forwarding are set up (a non-internal
  * network, as patchbay's), DNS is off (patchbay runs no DNS server either). It runs in the
- * sandbox's namespace, so its bridge and iptables(-nft) rules land there.
+ * sandbox's namespace, so its bridge and iptables(-nft) rules land there. `ports(index)`:
+ * the container's port_mappings, if any; a net with `subnet6`, `gateway6` and `ip6(index)` is
+ * dual-stack.
  */
-export function netavark(sb, net) {
+export function netavark(sb, net, { ports = () => undefined } = {}) {
   const config = join(sb.scratch, 'netavark')
   const id = createHash('sha256').update(net.name).digest('hex')
   const opts = (index) =>
     JSON.stringify({
       container_id: createHash('sha256').update(`${net.name}/${index}`).digest('hex'),
       container_name: `c${index}`,
-      networks: { [net.name]: { static_ips: [net.ip(index)], aliases: [], interface_name: 'eth0' } },
+      port_mappings: ports(index),
+      networks: { [net.name]: { static_ips: [net.ip(index), ...(net.ip6 ? [net.ip6(index)] : [])], aliases: [], interface_name: 'eth0' } },
       network_info: {
         [net.name]: {
           name: net.name,
           id,
           driver: 'bridge',
           network_interface: net.bridge,
-          subnets: [{ subnet: net.subnet, gateway: net.gateway }],
-          ipv6_enabled: false,
+          subnets: [{ subnet: net.subnet, gateway: net.gateway }, ...(net.subnet6 ? [{ subnet: net.subnet6, gateway: net.gateway6 }] : [])],
+          ipv6_enabled: Boolean(net.subnet6),
           internal: false,
           dns_enabled: false,
           ipam_options: { driver: 'host-local' },

@@ -39,6 +39,7 @@ const FIGURES = [
   { id: '6a', script: 'rebuild.mjs', log: true },
   { id: '6b', script: 'restore.mjs' },
   { id: '7', script: 'multihost.mjs' },
+  { id: '8', script: 'published-ports.mjs' },
 ]
 const only = values.only?.split(',')
 const figures = FIGURES.filter((f) => !only || only.includes(f.id))

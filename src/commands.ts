@@ -9,6 +9,7 @@ import ContainerCreate from './commands/container/create.js'
 import ContainerHistory from './commands/container/history.js'
 import ContainerInspect from './commands/container/inspect.js'
 import ContainerLs from './commands/container/ls.js'
+import ContainerPort from './commands/container/port.js'
 import ContainerRm from './commands/container/rm.js'
 import DaemonCommand from './commands/daemon.js'
 import Events from './commands/events.js'
@@ -41,6 +42,7 @@ const CLASSES: Record<CommandId, Command.Class> = {
   'container:ls': ContainerLs,
   'container:rm': ContainerRm,
   'container:inspect': ContainerInspect,
+  'container:port': ContainerPort,
   'container:history': ContainerHistory,
   info: Info,
   exec: Exec,

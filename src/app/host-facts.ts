@@ -1,5 +1,7 @@
 import type { AdoptedNetns } from '../core/container-create.js'
 import { UserError } from '../core/errors.js'
+import type { HostPortFacts } from '../core/ports.js'
+import { boundSockets, ephemeralPortRange } from '../kernel/sockets.js'
 import { Rtnl } from '../kernel/netlink.js'
 import { RUN_BASE } from '../config/paths.js'
 import { findNetnsFile, machineNetnsInodes, namespaceInode, ownNetnsInode, processExists } from '../kernel/netns.js'
@@ -18,14 +20,26 @@ export async function hostRoutes(): Promise<string[]> {
   }
 }
 
-/** Host facts a decision may need, each read at most once per process (a batch reads them once). */
+/** What publishing ports needs: the host's addresses, the ports its sockets hold, the ephemeral range. Read afresh each time (ports come and go). */
+export async function hostPortFacts(): Promise<HostPortFacts> {
+  const sock = Rtnl.open()
+  try {
+    const addresses = (await sock.listAddresses()).map((a) => a.cidr.split('/')[0]!)
+    return { addresses, listening: boundSockets(), ephemeral: ephemeralPortRange() }
+  } finally {
+    sock.close()
+  }
+}
+
+/** Host facts a decision may need; routes are read at most once per process (a batch reads them once). */
 export interface HostFacts {
   routes(): Promise<string[]>
+  ports(): Promise<HostPortFacts>
 }
 
 export function hostFacts(): HostFacts {
   let routes: Promise<string[]> | undefined
-  return { routes: () => (routes ??= hostRoutes()) }
+  return { routes: () => (routes ??= hostRoutes()), ports: hostPortFacts }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type MutationCommand, containerCreate, containerRm, networkConnect, networkCreate, networkDisconnect, networkRm } from './mutation-commands.js'
-import { type ReadCommand, containerInspect, containerLs, networkInspect, networkLs } from './read-commands.js'
+import { type ReadCommand, containerInspect, containerLs, containerPort, networkInspect, networkLs } from './read-commands.js'
 
 /** One command: its other names, and its code when the fast path and the daemon run it too. */
 interface CommandEntry {
@@ -30,6 +30,7 @@ export const COMMAND_TABLE = {
   'container:ls': { aliases: ['ps', 'container:list', 'container:ps'], read: containerLs },
   'container:rm': { aliases: ['rm', 'container:remove'], mutation: containerRm },
   'container:inspect': { aliases: ['inspect'], read: containerInspect },
+  'container:port': { aliases: ['port'], read: containerPort },
   'container:history': {},
   info: { aliases: ['system:info'] },
   exec: {},

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.js'
 import type { ServiceContext } from '../services/context.js'
 import type { FlagSpecs } from './flag-spec.js'
 
@@ -29,12 +30,21 @@ export interface MutationCommand {
 const str = (v: unknown) => v as string | undefined
 const list = (v: unknown) => (v as string[] | undefined) ?? []
 
+/** A repeatable address flag split by family, as docker pairs --subnet, --gateway and --ip-range: at most one IPv4 and one IPv6. */
+function byFamily(flag: string, values: string[]): [string | undefined, string | undefined] {
+  const v6 = values.filter((x) => x.includes(':'))
+  const v4 = values.filter((x) => !x.includes(':'))
+  if (v4.length > 1 || v6.length > 1) throw new UserError(`${flag} given ${values.length} times: at most one IPv4 and one IPv6 (${values.join(', ')})`)
+  return [v4[0], v6[0]]
+}
+
 export const networkCreate: MutationCommand = {
   flags: {
     driver: { type: 'string', short: 'd', default: 'bridge', description: 'driver to manage the network' },
-    subnet: { type: 'string', description: 'subnet in CIDR format' },
-    gateway: { type: 'string', description: 'IPv4 gateway for the subnet (default: its first address)' },
-    'ip-range': { type: 'string', description: 'allocate container addresses from a sub-range' },
+    subnet: { type: 'string', multiple: true, description: 'subnet in CIDR format (one IPv4, and one IPv6 with --ipv6)' },
+    gateway: { type: 'string', multiple: true, description: 'gateway for the subnet of its family (default: its first address)' },
+    'ip-range': { type: 'string', multiple: true, description: 'allocate container addresses from a sub-range (one per family)' },
+    ipv6: { type: 'boolean', description: 'enable IPv6 beside IPv4 (give an IPv6 --subnet)' },
     internal: { type: 'boolean', description: 'restrict external access to the network' },
     attachable: { type: 'boolean', description: 'enable manual container attachment' },
     label: { type: 'string', multiple: true, description: 'set metadata on the network (k=v)' },
@@ -44,12 +54,19 @@ export const networkCreate: MutationCommand = {
   async operations({ argv, flags }) {
     const { parseKeyValues } = await import('../core/names.js')
     const { createNetwork } = await import('../services/networks.js')
+    const [subnet, subnet6] = byFamily('--subnet', list(flags.subnet))
+    const [gateway, gateway6] = byFamily('--gateway', list(flags.gateway))
+    const [ipRange, ipRange6] = byFamily('--ip-range', list(flags['ip-range']))
     const req = {
       name: argv[0]!,
       driver: str(flags.driver) ?? 'bridge',
-      subnet: str(flags.subnet),
-      gateway: str(flags.gateway),
-      ipRange: str(flags['ip-range']),
+      subnet,
+      gateway,
+      ipRange,
+      ipv6: flags.ipv6 === true,
+      subnet6,
+      gateway6,
+      ipRange6,
       internal: flags.internal === true,
       attachable: flags.attachable === true,
       labels: parseKeyValues('--label', list(flags.label)),
@@ -72,12 +89,13 @@ export const networkRm: MutationCommand = {
 export const networkConnect: MutationCommand = {
   flags: {
     ip: { type: 'string', description: 'IPv4 address' },
+    ip6: { type: 'string', description: 'IPv6 address (on a network with IPv6)' },
     alias: { type: 'string', multiple: true, description: 'add a network-scoped alias for the container' },
   },
   args: { min: 2, max: 2 },
   async operations({ argv, flags }) {
     const { connect } = await import('../services/networks.js')
-    const req = { network: argv[0]!, container: argv[1]!, ip: str(flags.ip), aliases: list(flags.alias) }
+    const req = { network: argv[0]!, container: argv[1]!, ip: str(flags.ip), ip6: str(flags.ip6), aliases: list(flags.alias) }
     return [{ run: async (cx) => (await connect(cx, req), '') }]
   },
 }
@@ -99,21 +117,26 @@ export const containerCreate: MutationCommand = {
     name: { type: 'string', description: 'assign a name to the container' },
     network: { type: 'string', aliases: ['net'], default: 'bridge', description: 'connect the container to a network' },
     ip: { type: 'string', description: 'IPv4 address on that network' },
+    ip6: { type: 'string', description: 'IPv6 address on that network (one with IPv6)' },
     alias: { type: 'string', aliases: ['network-alias'], multiple: true, description: 'network-scoped alias' },
     netns: { type: 'string', description: 'adopt an existing network namespace at this path instead of creating one' },
     pid: { type: 'integer', description: 'adopt the network namespace of this process instead of creating one' },
+    publish: { type: 'string', short: 'p', multiple: true, description: "publish a container's port to the host: [HOSTIP:][HOSTPORT:]PORT[/tcp|udp]" },
   },
   args: { min: 0, max: 0 },
   async operations({ flags }) {
     const { adoptedNetns } = await import('../app/host-facts.js')
     const { runContainer } = await import('../services/containers.js')
+    const { parsePublish } = await import('../core/ports.js')
     // The namespace to adopt is looked up now: apply refuses a line naming none before anything changes.
     const req = {
       name: str(flags.name),
       network: str(flags.network) ?? 'bridge',
       ip: str(flags.ip),
+      ip6: str(flags.ip6),
       aliases: list(flags.alias),
       adopt: adoptedNetns({ netns: str(flags.netns), pid: flags.pid as number | undefined }),
+      publish: list(flags.publish).flatMap(parsePublish),
     }
     return [{ run: async (cx) => `${(await runContainer(cx, req)).id}\n` }]
   },

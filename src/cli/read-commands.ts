@@ -86,17 +86,49 @@ export const containerLs: ReadCommand = {
     const noTrunc = flags['no-trunc'] === true
     const views = await withState(source, root, flags.at as string | undefined, (state) => {
       const names = new Map(state.networks().map((n) => [n.id, n.name]))
-      return state.containers().map((c) => ({
-        ID: noTrunc ? c.id : c.id.slice(0, 12),
-        Names: c.name,
-        Networks: state.endpointsOfContainer(c.id).map((e) => names.get(e.networkId)).join(','),
-        CreatedAt: c.created,
-      }))
+      return state.containers().map((c) => {
+        const eps = state.endpointsOfContainer(c.id)
+        return {
+          ID: noTrunc ? c.id : c.id.slice(0, 12),
+          Names: c.name,
+          Networks: eps.map((e) => names.get(e.networkId)).join(','),
+          CreatedAt: c.created,
+          Ports: c.ports,
+          V6: eps.some((e) => e.defaultRoute && e.ipv6 !== null),
+        }
+      })
     })
     if (flags.quiet) return views.map((v) => `${v.ID}\n`).join('')
-    if (flags.format) return (await import('../format/template-output.js')).renderTemplateLines(flags.format as string, views)
-    return (await import('../format/table.js')).renderTable(['CONTAINER ID', 'NAMES', 'NETWORKS'], views.map((v) => [v.ID, v.Names, v.Networks]))
+    const { portsColumn } = await import('../format/ports.js')
+    const shown = views.map(({ V6, ...v }) => ({ ...v, Ports: portsColumn(v.Ports, V6) }))
+    if (flags.format) return (await import('../format/template-output.js')).renderTemplateLines(flags.format as string, shown)
+    return (await import('../format/table.js')).renderTable(['CONTAINER ID', 'PORTS', 'NAMES', 'NETWORKS'], shown.map((v) => [v.ID, v.Ports, v.Names, v.Networks]))
   },
+}
+
+export const containerPort: ReadCommand = {
+  flags: { at: AT_FLAG },
+  args: { min: 1, max: 2 },
+  async run({ root, state: source, argv, flags }) {
+    const [ref, asked] = argv as [string, string | undefined]
+    const only = asked === undefined ? undefined : parsePortProto(asked)
+    const found = await withState(source, root, flags.at as string | undefined, (state) => {
+      const c = state.findContainer(ref)
+      return c && { c, v6: state.endpointsOfContainer(c.id).some((e) => e.defaultRoute && e.ipv6 !== null) }
+    })
+    if (!found) throw new UserError(`No such container: ${ref}`)
+    const { c, v6 } = found
+    const lines = (await import('../format/ports.js')).portLines(c.ports, v6, only)
+    if (only && lines.length === 0) throw new UserError(`No public port '${only.port}/${only.proto}' published for ${c.name}`)
+    return lines.map((l) => `${l}\n`).join('')
+  },
+}
+
+/** "80" or "80/udp", as `docker port` takes it. */
+function parsePortProto(text: string): { port: number; proto: string } {
+  const m = /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(text)
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new UserError(`invalid port ${JSON.stringify(text)}: expected PORT or PORT/tcp or PORT/udp`)
+  return { port: Number(m[1]), proto: m[2] ?? 'tcp' }
 }
 
 export const containerInspect: ReadCommand = {

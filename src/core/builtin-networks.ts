@@ -7,7 +7,7 @@ export const DEFAULT_MTU = 1500
 
 /** The three networks every fresh host has, as docker's: bridge, host and none. */
 export function decideBuiltins(newId: () => string, now: string): NewEvent[] {
-  const base = { scope: 'local' as const, created: now, internal: false, attachable: false, builtin: true, mtu: DEFAULT_MTU, labels: {}, driverState: null }
+  const base = { scope: 'local' as const, created: now, internal: false, attachable: false, builtin: true, mtu: DEFAULT_MTU, labels: {}, driverState: null, enableIpv6: false, subnet6: null, gateway6: null, ipRange6: null }
   const none = { subnet: null, gateway: null, ipRange: null, bridge: null, options: {} }
   const nets: NetworkCreated[] = [
     {

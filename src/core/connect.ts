@@ -1,5 +1,5 @@
 import type { EndpointConnected, NewEvent } from '../events/types.js'
-import { localAllocator } from '../ipam/allocator.js'
+import { localAllocator, localIpv6 } from '../ipam/allocator.js'
 import { formatIp, macForIp, parseCidr } from '../ipam/cidr.js'
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
 import type { DecideContext } from './context.js'
@@ -12,6 +12,7 @@ export interface ConnectRequest {
   network: string
   container: string
   ip?: string
+  ip6?: string
   aliases: string[]
 }
 
@@ -37,7 +38,7 @@ export function planEndpoint(
   net: NetworkRow,
   container: ContainerRow,
   mine: EndpointRow[],
-  req: { ip?: string; aliases: string[] },
+  req: { ip?: string; ip6?: string; aliases: string[] },
   ctx: DecideContext,
 ): EndpointConnected {
   req.aliases.forEach(checkAlias)
@@ -61,9 +62,14 @@ export function planEndpoint(
   }
   if (!driver.addressed) {
     if (req.ip !== undefined) throw new UserError(`--ip is not allowed on network ${net.name} (driver ${net.driver})`)
-    return { ...base, ifname: null, hostIfname: null, bridge: null, ipv4: null, prefixLen: null, gateway: null, mac: null, defaultRoute: null, driverState: null }
+    if (req.ip6 !== undefined) throw new UserError(`--ip6 is not allowed on network ${net.name} (driver ${net.driver})`)
+    const none = { ipv4: null, prefixLen: null, gateway: null, ipv6: null, prefixLen6: null, gateway6: null }
+    return { ...base, ...none, ifname: null, hostIfname: null, bridge: null, mac: null, defaultRoute: null, driverState: null }
   }
-  const ip = (ctx.allocator ?? localAllocator(ctx.state)).ipv4(net, req.ip)
+  if (req.ip6 !== undefined && !net.enableIpv6) throw new UserError(`--ip6 is not allowed on network ${net.name}: it has no IPv6 (create it with --ipv6 and an IPv6 --subnet)`)
+  const allocator = ctx.allocator ?? localAllocator(ctx.state)
+  const ip = allocator.ipv4(net, req.ip)
+  const ip6 = net.enableIpv6 ? localIpv6(ctx.state, net, req.ip6) : null
   const ifname = pickIfname(mine)
   const hasRoute = mine.some((e) => e.defaultRoute)
   const plan = driver.planEndpoint(net, id, ctx)
@@ -76,8 +82,11 @@ export function planEndpoint(
     ipv4: formatIp(ip),
     prefixLen: parseCidr(net.subnet!)!.prefix,
     gateway: net.gateway,
+    ipv6: ip6,
+    prefixLen6: ip6 === null ? null : Number(net.subnet6!.split('/')[1]),
+    gateway6: ip6 === null ? null : net.gateway6,
     mac: macForIp(ip),
-    defaultRoute: !hasRoute && !net.internal ? { gateway: net.gateway!, ifname } : null,
+    defaultRoute: !hasRoute && !net.internal ? { gateway: net.gateway!, gateway6: ip6 === null ? null : net.gateway6, ifname } : null,
   }
 }
 

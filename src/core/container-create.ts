@@ -5,6 +5,7 @@ import type { DecideContext } from './context.js'
 import { UserError } from './errors.js'
 import { checkName } from './names.js'
 import { findNetworkOrFail } from './network-remove.js'
+import { type HostPortFacts, type PortRequest, decidePorts } from './ports.js'
 
 /** A namespace made by another runtime, as found on the host before deciding. */
 export interface AdoptedNetns {
@@ -19,8 +20,12 @@ export interface ContainerCreateRequest {
   name?: string
   network: string
   ip?: string
+  ip6?: string
   aliases: string[]
   adopt?: AdoptedNetns
+  /** `-p`: ports to publish, checked against `hostPorts` (read only when there are some). */
+  publish?: PortRequest[]
+  hostPorts?: HostPortFacts
 }
 
 function checkContainerName(name: string, ctx: DecideContext): void {
@@ -57,6 +62,7 @@ export function decideContainerCreate(req: ContainerCreateRequest, ctx: DecideCo
     netnsPath: kind === 'host' ? null : (req.adopt?.path ?? `${ctx.netnsDir}/${id}`),
     netnsInode: req.adopt?.inode ?? null,
     networkMode: net.name,
+    ports: req.publish?.length ? decidePorts(req.publish, net, req.hostPorts!, ctx.state.containersWithPorts()) : [],
   }
   const endpoint = planEndpoint(net, payload, [], req, ctx)
   return [

@@ -11,7 +11,7 @@ function nextDefaultRoute(leaving: EndpointRow, rest: EndpointRow[], ctx: Decide
   if (!leaving.defaultRoute) return null
   const internal = new Set(ctx.state.networks().filter((n) => n.internal).map((n) => n.id))
   const next = rest.find((e) => e.gateway !== null && e.ifname !== null && !internal.has(e.networkId))
-  return next ? { gateway: next.gateway!, ifname: next.ifname! } : null
+  return next ? { gateway: next.gateway!, gateway6: next.gateway6, ifname: next.ifname! } : null
 }
 
 export function disconnectPayload(
@@ -22,7 +22,7 @@ export function disconnectPayload(
 ): EndpointDisconnected {
   return {
     id: ep.id, networkId: ep.networkId, networkName: net.name, containerId: container.id, containerName: container.name,
-    driver: net.driver, ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, prefixLen: ep.prefixLen, gateway: ep.gateway, netnsPath: container.netnsPath, host: ep.host, driverState: ep.driverState,
+    driver: net.driver, ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, prefixLen: ep.prefixLen, gateway: ep.gateway, ipv6: ep.ipv6, prefixLen6: ep.prefixLen6, gateway6: ep.gateway6, netnsPath: container.netnsPath, host: ep.host, driverState: ep.driverState,
     defaultRouteMovesTo: moveTo, hadDefaultRoute: ep.defaultRoute,
   }
 }

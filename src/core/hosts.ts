@@ -10,11 +10,18 @@ const LOCAL_LINES = [
   'ff02::2\tip6-allrouters',
 ].join('\n')
 
-/** One network's part of every member's hosts file: `IP NAME` and `IP NAME.NETWORK` per container and alias (libnetwork's two records). */
+/**
+ * One network's part of every member's hosts file: `IP NAME` and `IP NAME.NETWORK` per
+ * container and alias (libnetwork's two records), for its IPv4 address and, on a network with
+ * IPv6, its IPv6 one (a name resolves to both families).
+ */
 export function renderPeerSection(peers: PeerRow[]): string {
   let text = ''
   for (const p of peers) {
-    for (const name of [p.containerName, ...p.aliases]) text += `${p.ipv4}\t${name}\n${p.ipv4}\t${name}.${p.networkName}\n`
+    for (const name of [p.containerName, ...p.aliases]) {
+      text += `${p.ipv4}\t${name}\n${p.ipv4}\t${name}.${p.networkName}\n`
+      if (p.ipv6) text += `${p.ipv6}\t${name}\n${p.ipv6}\t${name}.${p.networkName}\n`
+    }
   }
   return text
 }
@@ -23,8 +30,9 @@ export function renderPeerSection(peers: PeerRow[]): string {
  * A container's /etc/hosts: localhost lines, its own address and hostname, then its peers'
  * lines (see peerLines).
  */
-export function renderHosts(self: ContainerRow, ownIp: string | null, peerLines: string[]): string {
-  return `${LOCAL_LINES}\n${ownIp ? `${ownIp}\t${self.hostname}\n` : ''}${peerLines.join('')}`
+export function renderHosts(self: ContainerRow, own: { ipv4: string | null; ipv6: string | null } | undefined, peerLines: string[]): string {
+  const mine = (own?.ipv4 ? `${own.ipv4}\t${self.hostname}\n` : '') + (own?.ipv6 ? `${own.ipv6}\t${self.hostname}\n` : '')
+  return `${LOCAL_LINES}\n${mine}${peerLines.join('')}`
 }
 
 /** A network's members in connection order: when each joined, and its lines. */
@@ -85,7 +93,7 @@ export function hostsRenderer(state: StateQueries, { few = false } = {}): (c: Co
     const mine = endpointsOf(c.id)
     // The address of its first network in creation order, as docker lists them, names the container itself.
     const own = [...mine].sort((a, b) => order.get(a.networkId)! - order.get(b.networkId)!).find((e) => e.ipv4 !== null)
-    return renderHosts(c, own?.ipv4 ?? null, peerLines(mine, membersOf))
+    return renderHosts(c, own, peerLines(mine, membersOf))
   }
 }
 
@@ -100,7 +108,7 @@ export function hostsAppends(state: StateQueries, events: StoredEvent[]): Map<st
   const connects = events.filter((e): e is Extract<StoredEvent, { type: 'EndpointConnected' }> => e.type === 'EndpointConnected')
   if (connects.length !== 1 || connects[0].payload.ipv4 === null) return appends
   const p = connects[0].payload
-  const lines = renderPeerSection([{ networkName: p.networkName, containerName: p.containerName, ipv4: p.ipv4!, aliases: p.aliases, connectedSeq: connects[0].seq }])
+  const lines = renderPeerSection([{ networkName: p.networkName, containerName: p.containerName, ipv4: p.ipv4!, ipv6: p.ipv6, aliases: p.aliases, connectedSeq: connects[0].seq }])
   for (const id of state.containersOnNetwork(p.networkId)) if (id !== p.containerId) appends.set(id, lines)
   return appends
 }

@@ -1,6 +1,7 @@
 import type { NetworkCreated, NewEvent } from '../events/types.js'
 import { type Cidr, contains, formatCidr, formatIp, hasHostBits, networkOf, overlaps, parseCidr, parseIp } from '../ipam/cidr.js'
 import { isHostAddress } from '../ipam/allocate.js'
+import { type Cidr6, contains6, formatCidr6, formatIpv6, hasHostBits6, networkOf6, overlaps6, parseCidr6, parseIpv6 } from '../ipam/ipv6.js'
 import { pickPool } from '../ipam/pools.js'
 import { reservedOverlap } from '../ipam/reserved.js'
 import type { NetworkDriver } from '../drivers/contract.js'
@@ -15,6 +16,11 @@ export interface NetworkCreateRequest {
   subnet?: string
   gateway?: string
   ipRange?: string
+  /** --ipv6, with the IPv6 --subnet, --gateway and --ip-range. */
+  ipv6?: boolean
+  subnet6?: string
+  gateway6?: string
+  ipRange6?: string
   internal: boolean
   attachable: boolean
   labels: Record<string, string>
@@ -83,6 +89,43 @@ function chooseRange(subnet: Cidr, ipRange: string | undefined): string | null {
   return formatCidr(range)
 }
 
+type Ipv6Part = Pick<NetworkCreated, 'enableIpv6' | 'subnet6' | 'gateway6' | 'ipRange6'>
+
+function parseSubnet6(flag: string, text: string): Cidr6 {
+  const c = parseCidr6(text)
+  if (!c) throw new UserError(`invalid CIDR address: ${text}`)
+  if (hasHostBits6(c)) throw new UserError(`invalid ${flag} ${text}: host bits are set (did you mean ${formatCidr6(c)}?)`)
+  return c
+}
+
+/** The IPv6 half of a dual-stack network: its subnet (given: there is no default IPv6 pool), gateway (the first address unless given) and range. */
+function chooseIpv6(req: NetworkCreateRequest, driver: NetworkDriver, ctx: DecideContext): Ipv6Part {
+  if (!req.ipv6) {
+    if (req.subnet6 ?? req.gateway6 ?? req.ipRange6) throw new UserError(`IPv6 addresses need --ipv6 (got ${req.subnet6 ?? req.gateway6 ?? req.ipRange6})`)
+    return { enableIpv6: false, subnet6: null, gateway6: null, ipRange6: null }
+  }
+  if (!driver.dualStack) throw new UserError(`--ipv6 is not supported on ${driver.name} networks (bridge networks have it)`)
+  if (req.subnet6 === undefined) throw new UserError('--ipv6 needs an IPv6 --subnet as well (for example --subnet fd00:1::/64)')
+  const subnet = parseSubnet6('--subnet', req.subnet6)
+  if (subnet.prefix > 126) throw new UserError(`invalid --subnet ${req.subnet6}: an IPv6 network needs at least a /126`)
+  const clash = ctx.state.networks().find((n) => n.subnet6 && overlaps6(parseCidr6(n.subnet6)!, subnet))
+  if (clash) throw new UserError(`invalid pool request: Pool overlaps with other one on this address space (network ${clash.name} uses ${clash.subnet6})`)
+  let gateway = networkOf6(subnet) + 1n
+  if (req.gateway6 !== undefined) {
+    const ip = parseIpv6(req.gateway6)
+    if (ip === undefined) throw new UserError(`invalid --gateway ${req.gateway6}: not an IPv6 address`)
+    if (!contains6(subnet, ip) || ip === networkOf6(subnet)) throw new UserError(`no matching subnet for gateway ${req.gateway6} (subnet is ${formatCidr6(subnet)})`)
+    gateway = ip
+  }
+  let ipRange6: string | null = null
+  if (req.ipRange6 !== undefined) {
+    const range = parseSubnet6('--ip-range', req.ipRange6)
+    if (!contains6(subnet, networkOf6(range)) || range.prefix < subnet.prefix) throw new UserError(`no matching subnet for range ${req.ipRange6} (subnet is ${formatCidr6(subnet)})`)
+    ipRange6 = formatCidr6(range)
+  }
+  return { enableIpv6: true, subnet6: formatCidr6(subnet), gateway6: formatIpv6(gateway), ipRange6 }
+}
+
 /** Checks the -o keys against what the driver takes: a key it does not know is never stored silently. */
 function checkOptions(driver: NetworkDriver, options: Record<string, string>): void {
   const known = Object.keys(driver.options)
@@ -104,6 +147,7 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
   }
   checkOptions(driver, req.options)
   const subnet = chooseSubnet(req, driver, ctx)
+  const ipv6 = chooseIpv6(req, driver, ctx)
   const id = ctx.newId()
   const { bridge, mtu, driverState } = driver.planNetwork({ id, options: req.options, ctx })
   const payload: NetworkCreated = {
@@ -115,6 +159,7 @@ export function decideNetworkCreate(req: NetworkCreateRequest, ctx: DecideContex
     subnet: formatCidr(subnet),
     gateway: chooseGateway(subnet, req.gateway),
     ipRange: chooseRange(subnet, req.ipRange),
+    ...ipv6,
     internal: req.internal,
     attachable: req.attachable,
     builtin: false,

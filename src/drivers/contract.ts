@@ -61,6 +61,8 @@ export interface NetworkDriver {
   readonly sharesHost: boolean
   /** The longest prefix a subnet of its networks may have (a bridge needs a /30: gateway and one address). */
   readonly maxPrefixLen: number
+  /** Whether its networks may have IPv6 beside IPv4 (--ipv6). */
+  readonly dualStack: boolean
   /** Where a network without --subnet gets one: the first of these that overlaps nothing in use. */
   pools(): Cidr[]
 

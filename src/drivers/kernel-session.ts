@@ -4,7 +4,7 @@ import { Rtnl, deleteHostLinkInBackground } from '../kernel/netlink.js'
 import { applyNftRuleset, listNftTable } from '../kernel/nft.js'
 import { createNetns, deleteNetns, isNetnsMount } from '../kernel/netns.js'
 import type { FileOps, KernelOps, LinkOps } from '../kernel/ops.js'
-import { disableIpv6, enableIpv4Forwarding } from '../kernel/sysctl.js'
+import { disableIpv6, enableIpv4Forwarding, enableIpv6, enableIpv6Forwarding } from '../kernel/sysctl.js'
 
 /** Compensating actions, run newest first when a later step of the same mutation fails. */
 export class UndoStack {
@@ -93,8 +93,16 @@ export class KernelSession implements KernelOps {
     disableIpv6(netnsPath, ifname)
   }
 
+  enableIpv6(netnsPath: string, ifname: string): void {
+    enableIpv6(netnsPath, ifname)
+  }
+
   enableIpv4Forwarding(): void {
     enableIpv4Forwarding()
+  }
+
+  enableIpv6Forwarding(): void {
+    enableIpv6Forwarding()
   }
 
   applyFirewall(ruleset: string): string {

@@ -11,6 +11,7 @@ export const noLinks: Omit<NetworkDriver, 'name' | 'sharesHost'> = {
   userCreatable: false,
   addressed: false,
   maxPrefixLen: 0,
+  dualStack: false,
   planNetwork: () => ({ bridge: null, mtu: 0, driverState: null }),
   planEndpoint: () => ({ hostIfname: null, driverState: null }),
   async createNetwork() {},

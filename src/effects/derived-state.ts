@@ -22,9 +22,15 @@ export interface AppliedFirewall {
 }
 
 export function syncFirewall(state: StateQueries, paths: Paths, k: KernelOps): void {
-  const ruleset = rulesetFor(state.networks())
+  const ruleset = rulesetFor(state.networks(), state.publishedPorts())
   const listing = k.applyFirewall(ruleset)
   k.files.write(firewallRecordPath(paths), JSON.stringify({ ruleset, listing } satisfies AppliedFirewall))
+}
+
+/** The table syncFirewall last applied, as it recorded it. */
+export function appliedFirewall(paths: Paths, k: KernelOps): AppliedFirewall | undefined {
+  const text = k.files.read(firewallRecordPath(paths))
+  return text === undefined ? undefined : (JSON.parse(text) as AppliedFirewall)
 }
 
 export function hostResolvConf(k: KernelOps): string {

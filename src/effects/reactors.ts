@@ -1,6 +1,7 @@
 import type { Paths } from '../config/paths.js'
 import { hostsAppends } from '../core/hosts.js'
-import { affectedBy, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from './derived-state.js'
+import { affectedBy, appliedFirewall, containersToRewrite, syncFirewall, syncHostsFiles, writeResolvFiles } from './derived-state.js'
+import { rulesetFor } from '../drivers/firewall-parts.js'
 import { reconcilePeers } from './peers.js'
 import { driverFor } from '../drivers/registry.js'
 import type { UndoStack } from '../drivers/kernel-session.js'
@@ -28,12 +29,26 @@ export interface ReactorContext {
  */
 export type Reactor = (events: StoredEvent[], ctx: ReactorContext) => Promise<void> | void
 
-/** The firewall table, rendered again when networks came or went. */
-const firewall: Reactor = (_events, { state, paths, kernel, undo }) => {
-  if (!kernel.firewallDirty) return
+/**
+ * The firewall table, rendered again when networks came or went, or when a change may move a
+ * published port: a container publishing some came or went, or joined or left a network.
+ */
+const firewall: Reactor = (events, { state, paths, kernel, undo }) => {
+  if (!kernel.firewallDirty && !(events.some(movesPorts) && portsStale(state, paths, kernel))) return
   undo.push(() => syncFirewall(state, paths, kernel))
   syncFirewall(state, paths, kernel)
   kernel.firewallDirty = false
+}
+
+const movesPorts = (e: StoredEvent) =>
+  e.type === 'ContainerCreated' ? e.payload.ports.length > 0 : e.type === 'ContainerRemoved' || e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected'
+
+/** Whether the table last applied is not the one the state gives (only ever true where ports are or were published). */
+function portsStale(state: StateQueries, paths: Paths, kernel: KernelOps): boolean {
+  const published = state.publishedPorts()
+  const applied = appliedFirewall(paths, kernel)
+  if (published.length === 0 && !applied?.ruleset.includes(' dnat ')) return false
+  return applied?.ruleset !== rulesetFor(state.networks(), published)
 }
 
 /** A new container's resolv.conf, from the host's at its creation (as docker does). */

@@ -1,3 +1,5 @@
+import { formatCidr6, formatIpv6, parseCidr6, parseIpv6 } from '../ipam/ipv6.js'
+
 /**
  * The shapes of the values events carry, as patterns: shared by the commands that check what
  * users type (with their own messages) and by the event schemas, which check every event
@@ -29,3 +31,15 @@ export const PATH = /^\/[^\x00-\x1f\x7f]*$/
 
 /** Text shown on one line: no control characters. */
 export const ONE_LINE = /^[^\x00-\x1f\x7f]*$/
+
+/** An IPv6 address in RFC 5952's canonical form (the only one events hold, so they compare as text). */
+export function isIpv6(text: string): boolean {
+  const n = parseIpv6(text)
+  return n !== undefined && formatIpv6(n) === text
+}
+
+/** An IPv6 prefix, canonical, host bits clear. */
+export function isCidr6(text: string): boolean {
+  const c = parseCidr6(text)
+  return c !== undefined && formatCidr6(c) === text
+}

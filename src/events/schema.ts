@@ -8,13 +8,15 @@
  * Loaded only where events are appended (valibot, a few milliseconds): reads never need it.
  */
 import * as v from 'valibot'
-import { CIDR4, HEX64, IFNAME, IPV4, MAC, NAME, ONE_LINE, PATH, isDnsName } from './formats.js'
+import { CIDR4, HEX64, IFNAME, IPV4, MAC, NAME, ONE_LINE, PATH, isCidr6, isDnsName, isIpv6 } from './formats.js'
 
 const id = v.pipe(v.string(), v.regex(HEX64, 'must be 64 hex digits'))
 const name = v.pipe(v.string(), v.regex(NAME, 'must be a docker name'))
 const ifname = v.pipe(v.string(), v.regex(IFNAME, 'must be an interface name'))
 const ipv4 = v.pipe(v.string(), v.regex(IPV4, 'must be an IPv4 address'))
 const cidr4 = v.pipe(v.string(), v.regex(CIDR4, 'must be an IPv4 CIDR'))
+const ipv6 = v.pipe(v.string(), v.check(isIpv6, 'must be an IPv6 address in its canonical form'))
+const cidr6 = v.pipe(v.string(), v.check(isCidr6, 'must be an IPv6 CIDR in its canonical form'))
 const mac = v.pipe(v.string(), v.regex(MAC, 'must be a MAC address'))
 const path = v.pipe(v.string(), v.regex(PATH, 'must be an absolute path on one line'))
 const line = v.pipe(v.string(), v.regex(ONE_LINE, 'must be one line'))
@@ -22,7 +24,8 @@ const alias = v.pipe(v.string(), v.check(isDnsName, 'must be a DNS name'))
 const count = v.pipe(v.number(), v.integer(), v.minValue(0))
 const time = v.pipe(v.string(), v.isoTimestamp())
 const strings = v.record(v.string(), v.string())
-const route = v.nullable(v.strictObject({ gateway: ipv4, ifname }))
+/** A default route: the IPv4 gateway, and the IPv6 one when the network has IPv6. */
+const route = v.nullable(v.strictObject({ gateway: ipv4, gateway6: v.nullable(ipv6), ifname }))
 const driver = v.picklist(['bridge', 'host', 'null', 'overlay'])
 
 /**
@@ -40,6 +43,11 @@ export const NetworkCreated = v.strictObject({
   subnet: v.nullable(cidr4),
   gateway: v.nullable(ipv4),
   ipRange: v.nullable(cidr4),
+  /** IPv6 beside IPv4 (--ipv6): its own subnet, gateway and range. */
+  enableIpv6: v.boolean(),
+  subnet6: v.nullable(cidr6),
+  gateway6: v.nullable(ipv6),
+  ipRange6: v.nullable(cidr6),
   internal: v.boolean(),
   attachable: v.boolean(),
   builtin: v.boolean(),
@@ -53,6 +61,22 @@ export const NetworkCreated = v.strictObject({
 
 export const NetworkRemoved = v.strictObject({ id, name, driver, bridge: v.nullable(ifname), driverState })
 
+const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))
+
+/**
+ * One published port: what `-p` asked for (host address '' and port 0 when left out, as
+ * docker's HostConfig.PortBindings shows them) and what was bound (the address, '0.0.0.0' for
+ * every one, and the port, chosen at the decision so that replay binds the same).
+ */
+export const PortBinding = v.strictObject({
+  proto: v.picklist(['tcp', 'udp']),
+  containerPort: port,
+  hostIp: v.union([v.literal(''), ipv4]),
+  hostPort: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
+  bindIp: ipv4,
+  bindPort: port,
+})
+
 export const ContainerCreated = v.strictObject({
   id,
   name,
@@ -64,6 +88,8 @@ export const ContainerCreated = v.strictObject({
   netnsPath: v.nullable(path),
   netnsInode: v.nullable(count),
   networkMode: name,
+  /** Its published ports, which belong to the container whatever networks it joins. */
+  ports: v.array(PortBinding),
 })
 
 export const ContainerRemoved = v.strictObject({ id, name, netnsKind: ContainerCreated.entries.netnsKind, netnsPath: v.nullable(path) })
@@ -82,6 +108,10 @@ const endpointFacts = {
   ipv4: v.nullable(ipv4),
   prefixLen: v.nullable(v.pipe(count, v.maxValue(32))),
   gateway: v.nullable(ipv4),
+  /** Its IPv6 address, prefix and gateway, on a network with IPv6. */
+  ipv6: v.nullable(ipv6),
+  prefixLen6: v.nullable(v.pipe(count, v.maxValue(128))),
+  gateway6: v.nullable(ipv6),
   /** The netns to configure: recorded so replay needs no lookup. */
   netnsPath: v.nullable(path),
   /** The cluster host holding the endpoint's container, on a network that spans hosts; null on a local one. */
@@ -121,12 +151,12 @@ export const PAYLOADS = { NetworkCreated, NetworkRemoved, ContainerCreated, Cont
 
 /** The version each type is written in now; src/events/upcast.ts turns every older one into it. */
 export const SCHEMA_VERSIONS = {
-  NetworkCreated: 2,
+  NetworkCreated: 3,
   NetworkRemoved: 2,
-  ContainerCreated: 1,
+  ContainerCreated: 2,
   ContainerRemoved: 1,
-  EndpointConnected: 2,
-  EndpointDisconnected: 2,
+  EndpointConnected: 3,
+  EndpointDisconnected: 3,
   OperationFailed: 1,
   HostJoined: 1,
   HostLeft: 1,

@@ -10,6 +10,7 @@ import type * as S from './schema.js'
 export type NetworkCreated = InferOutput<typeof S.NetworkCreated>
 export type NetworkRemoved = InferOutput<typeof S.NetworkRemoved>
 export type ContainerCreated = InferOutput<typeof S.ContainerCreated>
+export type PortBinding = InferOutput<typeof S.PortBinding>
 export type ContainerRemoved = InferOutput<typeof S.ContainerRemoved>
 export type EndpointConnected = InferOutput<typeof S.EndpointConnected>
 export type EndpointDisconnected = InferOutput<typeof S.EndpointDisconnected>

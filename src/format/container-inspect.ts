@@ -1,4 +1,5 @@
 import type { ContainerRow, EndpointRow, NetworkRow } from '../projections/queries.js'
+import { portBindingsView, portsView } from './ports.js'
 
 const GO_STRING = Symbol.for('go.String')
 
@@ -24,9 +25,9 @@ export function containerInspectView(c: ContainerRow, endpoints: EndpointRow[], 
       Gateway: ep.gateway ?? '',
       IPAddress: ep.ipv4 ?? '',
       IPPrefixLen: ep.prefixLen ?? 0,
-      IPv6Gateway: '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: ep.gateway6 ?? '',
+      GlobalIPv6Address: ep.ipv6 ?? '',
+      GlobalIPv6PrefixLen: ep.prefixLen6 ?? 0,
       DNSNames: ep.ipv4 ? [c.name, ...ep.aliases, c.hostname] : null,
     }
   }
@@ -36,10 +37,11 @@ export function containerInspectView(c: ContainerRow, endpoints: EndpointRow[], 
     Created: c.created,
     Name: `/${c.name}`,
     Config: { Hostname: c.hostname },
-    HostConfig: { NetworkMode: c.networkMode },
+    HostConfig: { NetworkMode: c.networkMode, PortBindings: portBindingsView(c.ports) },
     NetworkSettings: {
       SandboxID: c.id,
       SandboxKey: c.netnsPath ?? '',
+      Ports: portsView(c.ports, endpoints.some((e) => e.defaultRoute && e.ipv6 !== null)),
       Networks: nets,
     },
   }

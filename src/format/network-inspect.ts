@@ -6,7 +6,10 @@ import type { EndpointRow, HostRow, NetworkRow } from '../projections/queries.js
  * have endpoints on it with the address they are reached at.
  */
 export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], hosts: HostRow[]) {
-  const config = net.subnet ? [{ Subnet: net.subnet, ...(net.ipRange ? { IPRange: net.ipRange } : {}), Gateway: net.gateway }] : []
+  const config = [
+    ...(net.subnet ? [{ Subnet: net.subnet, ...(net.ipRange ? { IPRange: net.ipRange } : {}), Gateway: net.gateway }] : []),
+    ...(net.subnet6 ? [{ Subnet: net.subnet6, ...(net.ipRange6 ? { IPRange: net.ipRange6 } : {}), Gateway: net.gateway6 }] : []),
+  ]
   const global = net.scope === 'global'
   const attached: Record<string, object> = {}
   for (const ep of endpoints) {
@@ -15,7 +18,7 @@ export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], ho
       EndpointID: ep.id,
       MacAddress: ep.mac ?? '',
       IPv4Address: ep.ipv4 ? `${ep.ipv4}/${ep.prefixLen}` : '',
-      IPv6Address: '',
+      IPv6Address: ep.ipv6 ? `${ep.ipv6}/${ep.prefixLen6}` : '',
       ...(global ? { Host: ep.host ?? '' } : {}),
     }
   }
@@ -27,7 +30,7 @@ export function networkInspectView(net: NetworkRow, endpoints: EndpointRow[], ho
     Scope: net.scope,
     Driver: net.driver,
     EnableIPv4: true,
-    EnableIPv6: false,
+    EnableIPv6: net.enableIpv6,
     IPAM: { Driver: 'default', Options: {}, Config: config },
     Internal: net.internal,
     Attachable: net.attachable,
@@ -48,7 +51,7 @@ export function networkListView(net: NetworkRow, noTrunc: boolean) {
     Name: net.name,
     Driver: net.driver,
     Scope: net.scope,
-    IPv6: false,
+    IPv6: net.enableIpv6,
     Internal: net.internal,
     Labels: Object.entries(net.labels).map(([k, v]) => `${k}=${v}`).join(','),
     CreatedAt: net.created,

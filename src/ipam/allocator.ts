@@ -2,6 +2,7 @@ import { UserError } from '../core/errors.js'
 import type { NetworkRow, StateQueries } from '../projections/queries.js'
 import { isHostAddress, lowestFree } from './allocate.js'
 import { parseCidr, parseIp } from './cidr.js'
+import { contains6, formatIpv6, lowestFree6, networkOf6, parseCidr6, parseIpv6 } from './ipv6.js'
 
 /**
  * Where a new endpoint's address comes from. The local allocator reads this host's
@@ -15,6 +16,31 @@ export interface AddressAllocator {
    * Refuses with docker's words (UserError).
    */
   ipv4(net: NetworkRow, requested: string | undefined): number
+}
+
+/**
+ * An IPv6 address for a new endpoint of a network with IPv6, from the projections: `requested`
+ * when it is free in the subnet, else the lowest free one. Canonical text (RFC 5952).
+ */
+export function localIpv6(state: StateQueries, net: NetworkRow, requested: string | undefined): string {
+  const subnet = parseCidr6(net.subnet6!)!
+  if (requested !== undefined) {
+    const ip = parseIpv6(requested)
+    if (ip === undefined) throw new UserError(`invalid IPv6 address: ${requested}`)
+    const text = formatIpv6(ip)
+    if (!contains6(subnet, ip) || ip === networkOf6(subnet)) {
+      throw new UserError(`invalid address ${requested}: it does not belong to network ${net.name}'s subnet ${net.subnet6}`)
+    }
+    if (text === net.gateway6) throw new UserError(`Address already in use: ${text} is the gateway of network ${net.name}`)
+    const holder = state.address6Holder(net.id, text)
+    if (holder) throw new UserError(`Address already in use: ${text} is taken by container ${holder} on network ${net.name}`)
+    return text
+  }
+  const used = new Set(state.addresses6OnNetwork(net.id).map((a) => parseIpv6(a)!))
+  used.add(parseIpv6(net.gateway6!)!)
+  const ip = lowestFree6(subnet, used, net.ipRange6 ? parseCidr6(net.ipRange6) : undefined)
+  if (ip === undefined) throw new UserError(`no available IPv6 addresses on network ${net.name} (${net.ipRange6 ?? net.subnet6})`)
+  return formatIpv6(ip)
 }
 
 /** Addresses of this host's networks, from the projections: lowest free first, as docker's IPAM. */

@@ -13,6 +13,7 @@ import { AttrStream, putU16be, type StreamData } from 'netlink/dist/structs.js'
 import { crashPoint } from './crash-point.js'
 import { KernelError, mapNetlinkError } from './errors.js'
 import { bufferToIpv4, ipv4ToBuffer, parseIpv4Cidr } from './ipv4.js'
+import { formatIpv6, parseIpv6 } from '../ipam/ipv6.js'
 import { native } from './native.js'
 import type { AddressInfo, FdbEntry, LinkInfo, LinkOps, NeighbourInfo, RouteInfo, VethIntoNetns, VxlanInfo, VxlanOptions } from './ops.js'
 import { withNetns } from './netns.js'
@@ -40,6 +41,13 @@ function encode(data: StreamData): Buffer {
   const stream = new AttrStream()
   stream.emit(data)
   return Buffer.concat(stream.bufs)
+}
+
+/** An IPv6 address in any text form as its 16 bytes. */
+function ipv6ToBuffer(ip: string): Buffer {
+  const n = parseIpv6(ip)
+  if (n === undefined) throw new KernelError('EINVAL', `invalid IPv6 address: ${ip}`)
+  return Buffer.from(n.toString(16).padStart(32, '0'), 'hex')
 }
 
 function codeOf(err: unknown): string | undefined {
@@ -342,11 +350,24 @@ export class Rtnl implements LinkOps {
     return entries
   }
 
-  /** Adds an IPv4 address (with its broadcast) unless that exact address/prefix is already on the link. */
+  /**
+   * Adds an address unless that exact address/prefix is already on the link: IPv4 with its
+   * broadcast; IPv6 without duplicate address detection (patchbay's allocator already made it
+   * unique, and DAD would hold the address unusable for a second or more).
+   */
   async ensureAddress(index: number, cidr: string): Promise<boolean> {
-    const { address, prefixLength, broadcast } = parseIpv4Cidr(cidr)
     crashPoint()
     try {
+      if (cidr.includes(':')) {
+        const [ip, len] = cidr.split('/')
+        await this.sock.newAddress(
+          { family: AF_INET6, prefixlen: Number(len), index, flags: { nodad: true } },
+          { address: ipv6ToBuffer(ip!), flags: { nodad: true } },
+          { flags: CREATE_EXCL },
+        )
+        return true
+      }
+      const { address, prefixLength, broadcast } = parseIpv4Cidr(cidr)
       await this.sock.newAddress(
         { family: AF_INET, prefixlen: prefixLength, index },
         { local: address, address, broadcast },
@@ -437,29 +458,30 @@ export class Rtnl implements LinkOps {
     }
   }
 
-  /** Sets (creating or replacing) the IPv4 default route of the main table; `index`: ifname's, when known. */
+  /** Sets (creating or replacing) the default route of the main table, of the gateway's family; `index`: ifname's, when known. */
   async setDefaultRoute(gateway: string, ifname: string, index?: number): Promise<void> {
     const what = `set default route via ${gateway} dev ${ifname}`
     const oif = index ?? (await this.requireIndex(ifname, what))
-    const gw = ipv4ToBuffer(gateway)
+    const v6 = gateway.includes(':')
+    const gw = v6 ? ipv6ToBuffer(gateway) : ipv4ToBuffer(gateway)
     crashPoint()
     await this.run(what, () =>
       this.sock.newRoute(
-        { family: AF_INET, dstLen: 0, table: MAIN_TABLE, protocol: 'BOOT', scope: 'UNIVERSE', type: 'UNICAST' },
+        { family: v6 ? AF_INET6 : AF_INET, dstLen: 0, table: MAIN_TABLE, protocol: 'BOOT', scope: 'UNIVERSE', type: 'UNICAST' },
         { gateway: gw, oif },
         { flags: FlagsNew.CREATE | FlagsNew.REPLACE },
       ),
     )
   }
 
-  /** Deletes every IPv4 default route in the main table; false when there was none. */
-  async deleteDefaultRoute(): Promise<boolean> {
+  /** Deletes every default route of a family (IPv4 unless told) in the main table; false when there was none. */
+  async deleteDefaultRoute(family: 4 | 6 = 4): Promise<boolean> {
     let deleted = false
     crashPoint()
     // scope NOWHERE and type/protocol 0 are the kernel's wildcards when matching a route to delete.
     for (let i = 0; i < 64; i++) {
       try {
-        await this.sock.delRoute({ family: AF_INET, dstLen: 0, table: MAIN_TABLE, scope: 'NOWHERE' })
+        await this.sock.delRoute({ family: family === 6 ? AF_INET6 : AF_INET, dstLen: 0, table: MAIN_TABLE, scope: 'NOWHERE' })
         deleted = true
       } catch (err) {
         if (codeOf(err) === 'ESRCH') return deleted
@@ -488,11 +510,18 @@ export class Rtnl implements LinkOps {
     })
   }
 
+  /** IPv4 addresses, and IPv6 ones of global scope (not link-local or loopback ones, which patchbay never sets). */
   async listAddresses(): Promise<AddressInfo[]> {
-    const msgs = await this.run('list addresses', () => this.sock.getAddresses({ family: AF_INET }))
-    return msgs
-      .filter(({ data, attrs }) => data.family === AF_INET && (attrs.local ?? attrs.address))
-      .map(({ data, attrs }) => ({ index: data.index!, cidr: `${bufferToIpv4((attrs.local ?? attrs.address)!)}/${data.prefixlen}` }))
+    const v4 = await this.run('list addresses', () => this.sock.getAddresses({ family: AF_INET }))
+    const v6 = await this.run('list IPv6 addresses', () => this.sock.getAddresses({ family: AF_INET6 }))
+    return [
+      ...v4
+        .filter(({ data, attrs }) => data.family === AF_INET && (attrs.local ?? attrs.address))
+        .map(({ data, attrs }) => ({ index: data.index!, cidr: `${bufferToIpv4((attrs.local ?? attrs.address)!)}/${data.prefixlen}` })),
+      ...v6
+        .filter(({ data, attrs }) => data.family === AF_INET6 && data.scope === 0 && attrs.address)
+        .map(({ data, attrs }) => ({ index: data.index!, cidr: `${formatIpv6(BigInt(`0x${attrs.address!.toString('hex')}`))}/${data.prefixlen}` })),
+    ]
   }
 
   async listRoutes(): Promise<RouteInfo[]> {

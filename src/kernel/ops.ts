@@ -108,7 +108,7 @@ export interface LinkOps {
   setPortIsolated(index: number, isolated: boolean): Promise<void>
   deleteLink(name: string): Promise<boolean>
   setDefaultRoute(gateway: string, ifname: string, index?: number): Promise<void>
-  deleteDefaultRoute(): Promise<boolean>
+  deleteDefaultRoute(family?: 4 | 6): Promise<boolean>
   listLinks(): Promise<LinkInfo[]>
   listAddresses(): Promise<AddressInfo[]>
   listRoutes(): Promise<RouteInfo[]>
@@ -140,7 +140,10 @@ export interface KernelOps {
   isNetnsMount(path: string): boolean
   /** IPv6 off on one interface of a namespace, or on every interface made there later ('default'). */
   disableIpv6(netnsPath: string, ifname: string): void
+  /** IPv6 on for one interface, of an endpoint on a network with IPv6. */
+  enableIpv6(netnsPath: string, ifname: string): void
   enableIpv4Forwarding(): void
+  enableIpv6Forwarding(): void
   /** Deletes a host link while the mutation goes on; settle() waits for it. */
   deleteHostLinkSoon(name: string): void
   settle(): Promise<void>

@@ -36,3 +36,18 @@ export function disableIpv6(netnsPath: string, ifname: string): void {
     }
   })
 }
+
+/** Turns IPv6 on for one interface of a network with IPv6 (one made after 'default' went off is born without). */
+export function enableIpv6(netnsPath: string, ifname: string): void {
+  crashPoint()
+  withNetns(netnsPath, () => writeFileSync(`/proc/sys/net/ipv6/conf/${ifname}/disable_ipv6`, '0'))
+}
+
+const IP6_FORWARD = '/proc/sys/net/ipv6/conf/all/forwarding'
+
+/** Turns on IPv6 forwarding in the netns of the calling thread, for networks with IPv6 that reach out. */
+export function enableIpv6Forwarding(): void {
+  if (readFileSync(IP6_FORWARD, 'utf8').trim() === '1') return
+  crashPoint()
+  writeFileSync(IP6_FORWARD, '1')
+}

@@ -52,8 +52,8 @@ export function projectionSteps(e: ProjectableEvent): Step[] {
 
 /** The endpoints row a connect makes. */
 function endpointRow(p: EndpointConnected, seq: number): EndpointRow {
-  const { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, driverState } = p
-  return { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, mac, mtu, aliases, defaultRoute: p.defaultRoute !== null, driverState, connectedSeq: seq }
+  const { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, ipv6, prefixLen6, gateway6, mac, mtu, aliases, driverState } = p
+  return { id, networkId, containerId, containerName, host, ifname, hostIfname, bridge, ipv4, prefixLen, gateway, ipv6, prefixLen6, gateway6, mac, mtu, aliases, defaultRoute: p.defaultRoute !== null, driverState, connectedSeq: seq }
 }
 
 /**

@@ -1,7 +1,18 @@
 import type { Db } from '../events/database.js'
+import type { PortBinding } from '../events/types.js'
 import { CONTAINER_COLUMNS, type ContainerRow, ENDPOINT_COLUMNS, type EndpointRow, HOST_COLUMNS, type HostRow, NETWORK_COLUMNS, type NetworkRow, type PeerRow, decoder, selectList } from './rows.js'
 
 export type { ContainerRow, EndpointRow, HostRow, NetworkRow, PeerRow }
+
+/** A container's published ports and the endpoint they lead to. */
+export interface PublishedRow {
+  ports: PortBinding[]
+  ipv4: string
+  ipv6: string | null
+  bridge: string
+  subnet: string
+  subnet6: string | null
+}
 
 const NET_COLS = selectList(NETWORK_COLUMNS)
 const CTR_COLS = selectList(CONTAINER_COLUMNS)
@@ -11,6 +22,7 @@ type Raw = Record<string, unknown>
 
 const toNetwork = decoder(NETWORK_COLUMNS)
 const toEndpoint = decoder(ENDPOINT_COLUMNS)
+const toContainer = decoder(CONTAINER_COLUMNS)
 const toHost = decoder(HOST_COLUMNS)
 
 /** A lookup by reference that matched several objects by ID prefix. */
@@ -48,7 +60,7 @@ export class StateQueries {
       byNetwork: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.network_id = ? ORDER BY e.connected_seq`),
       byContainer: db.prepare(`SELECT ${EP_COLS} FROM endpoints e WHERE e.container_id = ? ORDER BY e.connected_seq`),
       peers: db.prepare(
-        `SELECT n.name AS networkName, e.container_name AS containerName, e.ipv4, e.aliases, e.connected_seq AS connectedSeq
+        `SELECT n.name AS networkName, e.container_name AS containerName, e.ipv4, e.ipv6, e.aliases, e.connected_seq AS connectedSeq
            FROM endpoints e JOIN networks n ON n.id = e.network_id
           WHERE e.network_id = ? AND e.ipv4 IS NOT NULL
           ORDER BY e.connected_seq`,
@@ -57,10 +69,21 @@ export class StateQueries {
       containerByName: db.prepare(`SELECT ${CTR_COLS} FROM containers WHERE name = ?`),
       addressesOn: db.prepare('SELECT ipv4 FROM endpoints WHERE network_id = ? AND ipv4 IS NOT NULL').pluck(),
       addressHolder: db.prepare('SELECT container_name FROM endpoints WHERE network_id = ? AND ipv4 = ?').pluck(),
+      addresses6On: db.prepare('SELECT ipv6 FROM endpoints WHERE network_id = ? AND ipv6 IS NOT NULL').pluck(),
+      address6Holder: db.prepare('SELECT container_name FROM endpoints WHERE network_id = ? AND ipv6 = ?').pluck(),
       hosts: db.prepare(`SELECT ${selectList(HOST_COLUMNS)} FROM hosts ORDER BY id`),
       hostIfnameUsed: db.prepare('SELECT 1 FROM endpoints WHERE host_ifname = ?').pluck(),
       findNetwork: refLookup(db, 'networks', NET_COLS, 'network', toNetwork),
-      findContainer: refLookup(db, 'containers', CTR_COLS, 'container', (r) => r as unknown as ContainerRow),
+      findContainer: refLookup(db, 'containers', CTR_COLS, 'container', toContainer),
+      withPorts: db.prepare(`SELECT ${CTR_COLS} FROM containers WHERE ports != '[]' ORDER BY created_seq`),
+      published: db.prepare(
+        `SELECT c.ports, e.ipv4, e.ipv6, e.bridge, n.subnet, n.subnet6
+           FROM containers c
+           JOIN endpoints e ON e.container_id = c.id AND e.default_route = 1 AND e.ipv4 IS NOT NULL
+           JOIN networks n ON n.id = e.network_id
+          WHERE c.ports != '[]'
+          ORDER BY c.created_seq`,
+      ),
       creationOrder: db.prepare(
         `SELECT 'network' AS kind, id, created_seq AS seq FROM networks
          UNION ALL SELECT 'container', id, created_seq FROM containers
@@ -84,7 +107,20 @@ export class StateQueries {
   }
 
   containers(): ContainerRow[] {
-    return this.st.containers.all() as ContainerRow[]
+    return (this.st.containers.all() as Raw[]).map(toContainer)
+  }
+
+  /** The containers that publish ports. */
+  containersWithPorts(): ContainerRow[] {
+    return (this.st.withPorts.all() as Raw[]).map(toContainer)
+  }
+
+  /**
+   * Where each container's published ports lead: the address of its endpoint holding the
+   * default route (docker publishes on the network that gives the container its way out).
+   */
+  publishedPorts(): PublishedRow[] {
+    return (this.st.published.all() as Raw[]).map((r) => ({ ...(r as unknown as PublishedRow), ports: JSON.parse(r.ports as string) }))
   }
 
   findContainer(ref: string): ContainerRow | undefined {
@@ -93,7 +129,8 @@ export class StateQueries {
 
   /** The container with exactly this name (no ID matching). */
   containerNamed(name: string): ContainerRow | undefined {
-    return this.st.containerByName.get(name) as ContainerRow | undefined
+    const row = this.st.containerByName.get(name) as Raw | undefined
+    return row && toContainer(row)
   }
 
   endpoints(): EndpointRow[] {
@@ -121,6 +158,16 @@ export class StateQueries {
   /** The name of the container holding this address on the network (on any host), if any. */
   addressHolder(networkId: string, ipv4: string): string | undefined {
     return this.st.addressHolder.get(networkId, ipv4) as string | undefined
+  }
+
+  /** The IPv6 addresses endpoints hold on the network. */
+  addresses6OnNetwork(networkId: string): string[] {
+    return this.st.addresses6On.all(networkId) as string[]
+  }
+
+  /** The name of the container holding this IPv6 address on the network, if any. */
+  address6Holder(networkId: string, ipv6: string): string | undefined {
+    return this.st.address6Holder.get(networkId, ipv6) as string | undefined
   }
 
   hostIfnameInUse(name: string): boolean {

@@ -26,6 +26,9 @@ export interface EndpointRow {
   ipv4: string | null
   prefixLen: number | null
   gateway: string | null
+  ipv6: string | null
+  prefixLen6: number | null
+  gateway6: string | null
   mac: string | null
   mtu: number
   aliases: string[]
@@ -41,6 +44,7 @@ export interface PeerRow {
   networkName: string
   containerName: string
   ipv4: string
+  ipv6: string | null
   aliases: string[]
   connectedSeq: number
 }
@@ -60,6 +64,10 @@ export const NETWORK_COLUMNS: Spec<NetworkRow> = {
   subnet: ['subnet', 'plain'],
   gateway: ['gateway', 'plain'],
   ipRange: ['ip_range', 'plain'],
+  enableIpv6: ['enable_ipv6', 'bool'],
+  subnet6: ['subnet6', 'plain'],
+  gateway6: ['gateway6', 'plain'],
+  ipRange6: ['ip_range6', 'plain'],
   internal: ['internal', 'bool'],
   attachable: ['attachable', 'bool'],
   builtin: ['builtin', 'bool'],
@@ -79,6 +87,7 @@ export const CONTAINER_COLUMNS: Spec<ContainerRow> = {
   netnsPath: ['netns_path', 'plain'],
   netnsInode: ['netns_inode', 'plain'],
   networkMode: ['network_mode', 'plain'],
+  ports: ['ports', 'json'],
 }
 
 export const ENDPOINT_COLUMNS: Spec<EndpointRow> = {
@@ -93,6 +102,9 @@ export const ENDPOINT_COLUMNS: Spec<EndpointRow> = {
   ipv4: ['ipv4', 'plain'],
   prefixLen: ['prefix_len', 'plain'],
   gateway: ['gateway', 'plain'],
+  ipv6: ['ipv6', 'plain'],
+  prefixLen6: ['prefix_len6', 'plain'],
+  gateway6: ['gateway6', 'plain'],
   mac: ['mac', 'plain'],
   mtu: ['mtu', 'plain'],
   aliases: ['aliases', 'json'],

@@ -76,9 +76,9 @@ export function describeAction(a: RestoreAction): string {
 function endpointPayload(ep: EndpointRow, net: NetworkRow, c: ContainerRow): EndpointConnected {
   return {
     id: ep.id, networkId: net.id, networkName: net.name, containerId: c.id, containerName: c.name, driver: net.driver,
-    ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, gateway: ep.gateway, netnsPath: c.netnsPath,
+    ifname: ep.ifname, hostIfname: ep.hostIfname, ipv4: ep.ipv4, gateway: ep.gateway, ipv6: ep.ipv6, prefixLen6: ep.prefixLen6, gateway6: ep.gateway6, netnsPath: c.netnsPath,
     bridge: ep.bridge, prefixLen: ep.prefixLen, mac: ep.mac, mtu: ep.mtu, internal: net.internal, aliases: ep.aliases,
-    defaultRoute: ep.defaultRoute && ep.gateway && ep.ifname ? { gateway: ep.gateway, ifname: ep.ifname } : null,
+    defaultRoute: ep.defaultRoute && ep.gateway && ep.ifname ? { gateway: ep.gateway, gateway6: ep.gateway6, ifname: ep.ifname } : null,
     host: ep.host,
     driverState: ep.driverState,
   }
@@ -148,7 +148,7 @@ export function planRestore(state: StateQueries, observed: Observed, paths: Path
     if (inside && !routeRebuilt.has(c.id)) actions.push(...planDefaultRoute(c, endpoints.filter((e) => e.containerId === c.id && e.ifname !== null), inside))
   }
 
-  const ruleset = rulesetFor(networks)
+  const ruleset = rulesetFor(networks, state.publishedPorts())
   const fw = observed.firewall
   const fwWhy =
     fw.listing === null ? 'missing' : fw.applied?.ruleset !== ruleset ? 'out of date' : fw.applied.listing !== fw.listing ? 'changed outside patchbay' : undefined
@@ -218,8 +218,10 @@ function planEndpointRepairs(ep: EndpointRow, c: ContainerRow, host: ObservedNet
   const actions: RestoreAction[] = []
   const peer = inside.links.find((l) => l.name === ep.ifname)!
   const cidr = `${ep.ipv4}/${ep.prefixLen}`
-  if (!inside.addresses.some((a) => a.index === peer.index && a.cidr === cidr)) {
-    actions.push({ kind: 'add-address', netnsPath: c.netnsPath!, ifname: ep.ifname!, cidr, container: c.name })
+  for (const want of [cidr, ...(ep.ipv6 ? [`${ep.ipv6}/${ep.prefixLen6}`] : [])]) {
+    if (!inside.addresses.some((a) => a.index === peer.index && a.cidr === want)) {
+      actions.push({ kind: 'add-address', netnsPath: c.netnsPath!, ifname: ep.ifname!, cidr: want, container: c.name })
+    }
   }
   if (!peer.up) actions.push({ kind: 'link-up', netnsPath: c.netnsPath, ifname: ep.ifname!, where: `container ${c.name}` })
   if (!host.links.find((l) => l.name === ep.hostIfname)!.up) actions.push({ kind: 'link-up', netnsPath: null, ifname: ep.hostIfname!, where: 'the host' })

@@ -4,6 +4,8 @@ import type { ServiceContext } from './context.js'
 /** Creates a container (a network namespace, or one adopted) on its first network; resolves with its id. */
 export async function runContainer(cx: ServiceContext, req: ContainerCreateRequest): Promise<{ id: string }> {
   const { decideContainerCreate } = await import('../core/container-create.js')
+  // The host's sockets and addresses are read only for a container that publishes ports.
+  if (req.publish?.length) req = { ...req, hostPorts: await cx.host.ports() }
   const [created] = await cx.session.mutate('run', (ctx) => decideContainerCreate(req, ctx), { actor: cx.actor })
   return { id: created!.type === 'ContainerCreated' ? created!.payload.id : '' }
 }

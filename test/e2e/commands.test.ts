@@ -51,7 +51,7 @@ describe.skipIf(!isRoot)('commands', () => {
 
   it('container ls lists containers with their networks', async () => {
     const rows = (await sb.ok(['container', 'ls'])).trim().split('\n')
-    expect(rows[0]).toMatch(/^CONTAINER ID\s+NAMES\s+NETWORKS$/)
+    expect(rows[0]).toMatch(/^CONTAINER ID\s+PORTS\s+NAMES\s+NETWORKS$/)
     expect(rows.find((r) => r.includes('app1'))).toMatch(/app1\s+backend,front$/)
     expect(await sb.ok(['ps', '--format', '{{.Names}}'])).toBe('db1\napp1\nweb1\n')
   })

@@ -139,7 +139,7 @@ describe.skipIf(!isRoot)(`walkthrough (seed 000) ${isRoot ? '' : `— skipped: $
       expect(existsSync(join(sb.runDir, 'netns', out)), `netns mount for ${name}`).toBe(true)
     }
     const ls = await sb.ok(['container', 'ls'])
-    expect(ls.split('\n')[0]).toMatch(/^CONTAINER ID\s+NAMES\s+NETWORKS\s*$/)
+    expect(ls.split('\n')[0]).toMatch(/^CONTAINER ID\s+PORTS\s+NAMES\s+NETWORKS\s*$/)
     expect(ls).toMatch(/container1\s+bridge/)
     expect(ls).toMatch(/container2\s+bridge/)
   })

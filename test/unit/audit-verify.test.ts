@@ -118,7 +118,7 @@ describe('audit verify', () => {
     deleted.prepare('DELETE FROM endpoints WHERE id = ?').run(ep.id)
     expect((await failure(deleted))?.reason).toBe(`table endpoints: row id=${ep.id} is missing (the log has it)`)
     const added = log()
-    added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0, NULL FROM networks LIMIT 1`)
+    added.exec(`INSERT INTO networks SELECT '${'a'.repeat(64)}', 'ghost', driver, scope, created, NULL, NULL, NULL, 0, 0, 0, NULL, mtu, labels, options, 0, NULL, 0, NULL, NULL, NULL FROM networks LIMIT 1`)
     expect((await failure(added))?.reason).toBe(`table networks: row id=${'a'.repeat(64)} is not in the log`)
   })
 

@@ -69,7 +69,7 @@ describe('containers and endpoints', () => {
     const c2 = s.apply((c) => decideContainerCreate(run('container2'), c))[1].payload as EndpointConnected
     expect([c1.ipv4, c1.mac, c1.ifname, c1.prefixLen]).toEqual(['172.17.0.2', '02:42:ac:11:00:02', 'eth0', 16])
     expect([c2.ipv4, c2.mac]).toEqual(['172.17.0.3', '02:42:ac:11:00:03'])
-    expect(c1.defaultRoute).toEqual({ gateway: '172.17.0.1', ifname: 'eth0' })
+    expect(c1.defaultRoute).toEqual({ gateway: '172.17.0.1', gateway6: null, ifname: 'eth0' })
     s.apply((c) => decideNetworkCreate(net('isolated_nw'), c))
     const c3 = s.apply((c) => decideContainerCreate(run('container3', 'isolated_nw'), c))[1].payload as EndpointConnected
     expect([c3.ipv4, c3.mac]).toEqual(['172.18.0.2', '02:42:ac:12:00:02'])
@@ -117,7 +117,7 @@ describe('containers and endpoints', () => {
     s.apply((c) => decideContainerCreate(run('c'), c))
     s.apply((c) => decideConnect({ network: 'second', container: 'c', aliases: [] }, c))
     const [e] = s.apply((c) => decideDisconnect({ network: 'bridge', container: 'c' }, c))
-    expect((e.payload as EndpointDisconnected).defaultRouteMovesTo).toEqual({ gateway: '172.18.0.1', ifname: 'eth1' })
+    expect((e.payload as EndpointDisconnected).defaultRouteMovesTo).toEqual({ gateway: '172.18.0.1', gateway6: null, ifname: 'eth1' })
     expect(s.state.endpointsOfContainer((e.payload as EndpointDisconnected).containerId)[0].defaultRoute).toBe(true)
     // eth0 is free again: the next connect takes it, as the lowest unused name.
     const [again] = s.apply((c) => decideConnect({ network: 'bridge', container: 'c', aliases: [] }, c))

@@ -143,7 +143,7 @@ describe('bridge driver', () => {
     const s = memoryState()
     s.apply((c) => decideNetworkCreate(net('iso', { subnet: '10.9.0.0/24', internal: true }), c))
     const iso = s.state.findNetwork('iso')!
-    expect(driverFor('bridge').firewall(iso)).toEqual({ bridge: iso.bridge, subnet: '10.9.0.0/24', internal: true, masquerade: true })
+    expect(driverFor('bridge').firewall(iso)).toEqual({ bridge: iso.bridge, subnet: '10.9.0.0/24', subnet6: null, internal: true, masquerade: true })
     s.apply((c) => decideNetworkCreate(net('routed', { subnet: '10.8.0.0/24', options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }), c))
     expect(driverFor('bridge').firewall(s.state.findNetwork('routed')!)).toMatchObject({ masquerade: false })
   })

@@ -114,10 +114,19 @@ export class FakeKernel implements KernelOps {
     this.record(netnsPath, `ipv6 off ${ifname}`)
   }
 
+  enableIpv6(netnsPath: string, ifname: string): void {
+    this.netns(netnsPath).ipv6Off.delete(ifname)
+    this.record(netnsPath, `ipv6 on ${ifname}`)
+  }
+
   enableIpv4Forwarding(): void {
     if (this.forwarding) return
     this.forwarding = true
     this.record(null, 'ip_forward on')
+  }
+
+  enableIpv6Forwarding(): void {
+    this.record(null, 'ipv6 forwarding on')
   }
 
   deleteHostLinkSoon(name: string): void {

@@ -33,7 +33,7 @@ const network = (seq: number, more: Partial<NetworkCreated> = {}): ImportedEvent
   payload: {
     id: `${'f'.repeat(63)}${seq}`, name: `remote${seq}`, driver: 'bridge', scope: 'local', created: '2026-12-06T10:00:00.000Z',
     subnet: `10.${seq}.0.0/24`, gateway: `10.${seq}.0.1`, ipRange: null, internal: false, attachable: false, builtin: false,
-    bridge: `pbr${seq}`, mtu: 1500, labels: {}, options: {}, driverState: null, ...more,
+    bridge: `pbr${seq}`, mtu: 1500, labels: {}, options: {}, driverState: null, enableIpv6: false, subnet6: null, gateway6: null, ipRange6: null, ...more,
   },
   time: '2026-12-06T10:00:00.000Z',
   host: 'host2',

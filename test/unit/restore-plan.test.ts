@@ -47,7 +47,7 @@ function healthy(s: ReturnType<typeof seed>): Observed {
     }
     containers.set(c.id, { state: 'present', inode: 4026532000 + index, netns: inside })
   }
-  const ruleset = rulesetFor(s.state.networks())
+  const ruleset = rulesetFor(s.state.networks(), s.state.publishedPorts())
   const hostsOf = hostsRenderer(s.state)
   return {
     host,

@@ -38,6 +38,10 @@ describe('upcasting', () => {
     expect(upcast('NetworkCreated', 1, V1.NetworkCreated)).toMatchObject({ driverState: null })
   })
 
+  it('a v1 container published no ports', () => {
+    expect(upcast('ContainerCreated', 1, V1.ContainerCreated)).toMatchObject({ ports: [] })
+  })
+
   it('the schema refuses what must never reach a file, a rule or a log line', () => {
     const ep = upcast('EndpointConnected', 1, V1.EndpointConnected)
     const bad: [string, object][] = [

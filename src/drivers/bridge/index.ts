@@ -29,6 +29,7 @@ export const bridgeDriver: NetworkDriver = {
   addressed: true,
   sharesHost: false,
   maxPrefixLen: 30,
+  dualStack: true,
 
   planNetwork({ id, options, ctx }) {
     const bridge = checkBridgeFree(checkIfname(NAME_OPTION, options[NAME_OPTION] ?? `pb-${id.slice(0, 12)}`), ctx)
@@ -54,6 +55,6 @@ export const bridgeDriver: NetworkDriver = {
   repairNetwork: (net, _local, k) => createBridgeNetwork(net, k, new UndoStack()),
   endpointProblem: (ep, _net, host, inside) => vethProblem(ep, host, inside),
   hostLinks: (net, endpoints) => [net.bridge!, ...endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []))],
-  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, internal: net.internal, masquerade: bridgeSettings(net.options).masquerade }),
+  firewall: (net) => ({ bridge: net.bridge!, subnet: net.subnet!, subnet6: net.subnet6, internal: net.internal, masquerade: bridgeSettings(net.options).masquerade }),
   ...noRemotePeers,
 }

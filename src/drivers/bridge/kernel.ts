@@ -8,18 +8,22 @@ export interface BridgeSpec {
   bridge: string
   gateway: string
   prefixLen: number
+  /** The IPv6 gateway with its prefix length ("fd00::1/64"), on a network with IPv6. */
+  gateway6: string | null
   mtu: number
   internal: boolean
 }
 
 /** The bridge of a network, as its row or NetworkCreated event holds it. */
 export function networkBridge(n: NetworkCreated): BridgeSpec {
-  return { bridge: n.bridge!, gateway: n.gateway!, prefixLen: Number(n.subnet!.split('/')[1]), mtu: n.mtu, internal: n.internal }
+  const gateway6 = n.gateway6 === null ? null : `${n.gateway6}/${n.subnet6!.split('/')[1]}`
+  return { bridge: n.bridge!, gateway: n.gateway!, prefixLen: Number(n.subnet!.split('/')[1]), gateway6, mtu: n.mtu, internal: n.internal }
 }
 
 /** The bridge an endpoint joins: its event carries the network's settings, so a connect can recreate it. */
 export function endpointBridge(p: EndpointConnected): BridgeSpec {
-  return { bridge: p.bridge!, gateway: p.gateway!, prefixLen: p.prefixLen!, mtu: p.mtu, internal: p.internal }
+  const gateway6 = p.gateway6 === null ? null : `${p.gateway6}/${p.prefixLen6}`
+  return { bridge: p.bridge!, gateway: p.gateway!, prefixLen: p.prefixLen!, gateway6, mtu: p.mtu, internal: p.internal }
 }
 
 /**
@@ -38,6 +42,10 @@ export async function ensureBridge(spec: BridgeSpec, k: KernelOps, undo: UndoSta
     if (!spec.internal) k.enableIpv4Forwarding()
   }
   await host.ensureAddress(index, `${spec.gateway}/${spec.prefixLen}`)
+  if (spec.gateway6) {
+    if (!spec.internal) k.enableIpv6Forwarding()
+    await host.ensureAddress(index, spec.gateway6)
+  }
   k.ensured.set(spec.bridge, index)
   return index
 }

@@ -8,9 +8,12 @@ export function bridgeProblem(net: NetworkRow, host: ObservedNetns, group: numbe
   if (!link) return 'create'
   if (link.kind !== 'bridge') return `replace the ${link.kind ?? 'non-bridge'} link of that name` // ensureBridge will refuse: reported
   const cidr = `${net.gateway}/${net.subnet!.split('/')[1]}`
+  const cidr6 = net.gateway6 && `${net.gateway6}/${net.subnet6!.split('/')[1]}`
+  const has = (c: string) => host.addresses.some((a) => a.index === link.index && a.cidr === c)
   const problems = [
     !link.up && 'set up',
-    !host.addresses.some((a) => a.index === link.index && a.cidr === cidr) && `add gateway ${cidr}`,
+    !has(cidr) && `add gateway ${cidr}`,
+    cidr6 && !has(cidr6) && `add gateway ${cidr6}`,
     link.mtu !== net.mtu && `set mtu ${net.mtu}`,
     link.group !== group && 'mark as patchbay\'s',
   ].filter((p): p is string => typeof p === 'string')

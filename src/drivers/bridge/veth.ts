@@ -23,19 +23,31 @@ export async function connectVeth(p: EndpointConnected, master: number, k: Kerne
   const link = await inside.findLink(p.ifname!)
   if (!link) throw new KernelError('ENODEV', `connect ${p.containerName}: ${p.ifname} vanished from its namespace right after creation`)
   // Still down, as it must be: with IPv6 turned off first, it never gets a link-local address.
-  if (link.ipv6) k.disableIpv6(p.netnsPath!, p.ifname!)
+  // On a network with IPv6, on: namespaces are made with IPv6 off for every new interface.
+  if (p.ipv6) k.enableIpv6(p.netnsPath!, p.ifname!)
+  else if (link.ipv6) k.disableIpv6(p.netnsPath!, p.ifname!)
   const index = link.index
   await inside.ensureAddress(index, `${p.ipv4}/${p.prefixLen}`)
+  if (p.ipv6) await inside.ensureAddress(index, `${p.ipv6}/${p.prefixLen6}`)
   await inside.setLinkUp(index)
   await k.upLoopback(p.netnsPath!)
-  if (p.defaultRoute) await inside.setDefaultRoute(p.defaultRoute.gateway, p.defaultRoute.ifname, p.defaultRoute.ifname === p.ifname ? index : undefined)
+  const route = p.defaultRoute
+  if (route) {
+    const own = route.ifname === p.ifname ? index : undefined
+    await inside.setDefaultRoute(route.gateway, route.ifname, own)
+    if (route.gateway6) await inside.setDefaultRoute(route.gateway6, route.ifname, own)
+  }
 }
 
 export async function disconnectVeth(p: EndpointDisconnected, k: KernelOps, undo: UndoStack): Promise<void> {
-  if (p.defaultRouteMovesTo) {
+  const to = p.defaultRouteMovesTo
+  if (to) {
     const inside = k.inNetns(p.netnsPath)
-    await inside.setDefaultRoute(p.defaultRouteMovesTo.gateway, p.defaultRouteMovesTo.ifname)
+    await inside.setDefaultRoute(to.gateway, to.ifname)
     if (p.hadDefaultRoute && p.gateway) undo.push(() => inside.setDefaultRoute(p.gateway!, p.ifname!))
+    // The IPv6 default route follows, or goes with its interface when the next network has no IPv6.
+    if (to.gateway6) await inside.setDefaultRoute(to.gateway6, to.ifname)
+    if (p.hadDefaultRoute && p.gateway6) undo.push(() => inside.setDefaultRoute(p.gateway6!, p.ifname!))
   }
   // Deleting the host end takes the container end with it. Nothing later in the mutation
   // needs it gone, so the kernel's grace period overlaps the log and hosts-file work.

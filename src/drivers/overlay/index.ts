@@ -42,6 +42,7 @@ export const overlayDriver: NetworkDriver = {
   addressed: true,
   sharesHost: false,
   maxPrefixLen: 30,
+  dualStack: false,
   pools: overlayPools,
 
   planNetwork({ id, options, ctx }) {

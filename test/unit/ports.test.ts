@@ -42,6 +42,13 @@ describe('published ports decided', () => {
     ])
   })
 
+  it('binds a port without an address to the network\'s host_binding_ipv4', () => {
+    const s = memoryState()
+    s.apply((ctx) => decideNetworkCreate({ name: 'n', driver: 'bridge', internal: false, attachable: false, labels: {}, options: { 'com.docker.network.bridge.host_binding_ipv4': '192.0.2.10' }, hostRoutes: [] }, ctx))
+    const [c] = s.apply((ctx) => decideContainerCreate(run('web', ['8080:80', '127.0.0.1:8081:81'], 'n'), ctx))
+    expect((c!.payload as ContainerCreated).ports.map((p) => `${p.bindIp}:${p.bindPort}`)).toEqual(['192.0.2.10:8080', '127.0.0.1:8081'])
+  })
+
   it('refuses a port another container or a host socket holds, an address the host lacks, an internal network', () => {
     const s = memoryState()
     s.apply((ctx) => decideContainerCreate(run('web', ['8080:80', '192.0.2.10:9000:90']), ctx))

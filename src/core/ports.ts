@@ -7,6 +7,7 @@ import { HOST_BINDING_OPTION } from '../drivers/bridge/options.js'
 import { driverFor } from '../drivers/registry.js'
 import type { PortBinding } from '../events/types.js'
 import { parseIp } from '../ipam/cidr.js'
+import { formatIpv6, parseIpv6 } from '../ipam/ipv6.js'
 import type { ContainerRow, NetworkRow } from '../projections/queries.js'
 import { UserError } from './errors.js'
 
@@ -24,7 +25,7 @@ export interface ListeningSocket {
 
 /** What a decision about published ports needs to know of the host. */
 export interface HostPortFacts {
-  /** The host's IPv4 addresses: a binding to one it lacks would never receive anything. */
+  /** The host's addresses (IPv4, and global IPv6): a binding to one it lacks would never receive anything. */
   addresses: string[]
   listening: ListeningSocket[]
   /** Where a port left out is taken from (the kernel's ip_local_port_range). */
@@ -45,18 +46,31 @@ function parsePorts(spec: string, what: 'host port' | 'container port', text: st
   return Array.from({ length: last - first + 1 }, (_, i) => first + i)
 }
 
+/** A host address as -p gives it: IPv4, or IPv6 in brackets (kept in canonical form). */
+function parseHostIp(spec: string, text: string): string {
+  if (text === '' || parseIp(text) !== undefined) return text
+  const v6 = /^\[(.+)\]$/.exec(text)
+  const n = v6 ? parseIpv6(v6[1]!) : undefined
+  if (n === undefined) throw new UserError(`invalid host address in -p ${spec}: ${text} (an IPv4 address, or an IPv6 one in brackets)`)
+  return formatIpv6(n)
+}
+
 /**
- * Parses one `-p` as docker takes it: `[HOSTIP:][HOSTPORT:]CONTAINERPORT[/tcp|udp]`, with ranges
- * of equal length on both sides (`8000-8001:80-81`). One request per port.
+ * Parses one `-p` as docker takes it: `[HOSTIP:][HOSTPORT:]CONTAINERPORT[/tcp|udp]` (an IPv6
+ * HOSTIP in brackets), with ranges of equal length on both sides (`8000-8001:80-81`). One
+ * request per port.
  */
 export function parsePublish(spec: string): PortRequest[] {
   const slash = spec.lastIndexOf('/')
   const proto = slash < 0 ? 'tcp' : spec.slice(slash + 1)
   if (proto !== 'tcp' && proto !== 'udp') throw new UserError(`invalid protocol in -p ${spec}: ${proto} (tcp or udp)`)
-  const parts = (slash < 0 ? spec : spec.slice(0, slash)).split(':')
-  if (parts.length > 3) throw new UserError(`invalid -p ${spec}: expected [HOSTIP:][HOSTPORT:]CONTAINERPORT[/PROTO]`)
-  const [hostIp, hostText, containerText] = parts.length === 3 ? parts : parts.length === 2 ? ['', parts[0]!, parts[1]!] : ['', '', parts[0]!]
-  if (hostIp !== '' && parseIp(hostIp) === undefined) throw new UserError(`invalid host address in -p ${spec}: ${hostIp} (an IPv4 address)`)
+  const body = slash < 0 ? spec : spec.slice(0, slash)
+  // An IPv6 host address holds colons of its own: the ports are what follows its bracket.
+  const close = body.startsWith('[') ? body.indexOf(']') + 1 : 0
+  const parts = close > 0 ? [body.slice(0, close), ...body.slice(close + 1).split(':')] : body.split(':')
+  if (parts.length > 3 || (close > 0 && (parts.length !== 3 || body[close] !== ':'))) throw new UserError(`invalid -p ${spec}: expected [HOSTIP:][HOSTPORT:]CONTAINERPORT[/PROTO]`)
+  const [hostText0, hostText, containerText] = parts.length === 3 ? parts : parts.length === 2 ? ['', parts[0]!, parts[1]!] : ['', '', parts[0]!]
+  const hostIp = parseHostIp(spec, hostText0!)
   const containerPorts = parsePorts(spec, 'container port', containerText!)
   const hostPorts = hostText === '' ? containerPorts.map(() => 0) : parsePorts(spec, 'host port', hostText!)
   if (hostPorts.length !== containerPorts.length) {
@@ -65,8 +79,8 @@ export function parsePublish(spec: string): PortRequest[] {
   return containerPorts.map((containerPort, i) => ({ proto, containerPort, hostIp: hostIp!, hostPort: hostPorts[i]! }))
 }
 
-/** "0.0.0.0:8080/tcp": how an error names a host binding. */
-const shown = (ip: string, port: number, proto: Proto) => `${ip}:${port}${proto === 'udp' ? '/udp' : ''}`
+/** "0.0.0.0:8080/tcp", "[::1]:53/udp": how an error names a host binding. */
+const shown = (ip: string, port: number, proto: Proto) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}${proto === 'udp' ? '/udp' : ''}`
 
 /** Two bindings of one protocol and port collide unless both name different addresses. */
 const overlaps = (a: { ip: string; port: number; proto: Proto }, b: { ip: string; port: number; proto: Proto }) =>
@@ -88,6 +102,7 @@ export function decidePorts(reqs: PortRequest[], net: NetworkRow, facts: HostPor
   for (const req of reqs) {
     const bindIp = req.hostIp || (net.options[HOST_BINDING_OPTION] ?? ANY)
     if (bindIp !== ANY && !facts.addresses.includes(bindIp)) throw new UserError(`cannot publish on ${bindIp}: it is not an address of this host`)
+    if (bindIp.includes(':') && !net.enableIpv6) throw new UserError(`cannot publish on ${bindIp}: network ${net.name} has no IPv6 (create it with --ipv6)`)
     let bindPort = req.hostPort
     if (bindPort === 0) {
       bindPort = facts.ephemeral.first

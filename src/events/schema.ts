@@ -71,9 +71,9 @@ const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))
 export const PortBinding = v.strictObject({
   proto: v.picklist(['tcp', 'udp']),
   containerPort: port,
-  hostIp: v.union([v.literal(''), ipv4]),
+  hostIp: v.union([v.literal(''), ipv4, ipv6]),
   hostPort: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
-  bindIp: ipv4,
+  bindIp: v.union([ipv4, ipv6]),
   bindPort: port,
 })
 

@@ -22,7 +22,7 @@ export interface FirewallNetwork {
 /** A published port: traffic to the host's bindIp:bindPort goes to address:port (docker's -p). */
 export interface FirewallPort {
   proto: 'tcp' | 'udp'
-  /** '0.0.0.0': every address of the host. */
+  /** '0.0.0.0': every address of the host (IPv6 ones too when the container has IPv6); an IPv6 one: that address only. */
   bindIp: string
   bindPort: number
   address: string
@@ -62,7 +62,9 @@ function validatePort(p: FirewallPort): void {
   validate(p)
   validate6(p.address6, IPV6_CHARS)
   validate6(p.subnet6, CIDR6_CHARS)
-  for (const ip of [p.bindIp, p.address]) if (!IPV4.test(ip)) throw new Error(`invalid IPv4 address for nftables: ${JSON.stringify(ip)}`)
+  if (!IPV4.test(p.address)) throw new Error(`invalid IPv4 address for nftables: ${JSON.stringify(p.address)}`)
+  if (p.bindIp.includes(':')) validate6(p.bindIp, IPV6_CHARS)
+  else if (!IPV4.test(p.bindIp)) throw new Error(`invalid IPv4 address for nftables: ${JSON.stringify(p.bindIp)}`)
   for (const n of [p.bindPort, p.port]) if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`invalid port for nftables: ${n}`)
   if (p.proto !== 'tcp' && p.proto !== 'udp') throw new Error(`invalid protocol for nftables: ${JSON.stringify(p.proto)}`)
 }
@@ -77,6 +79,7 @@ function validatePort(p: FirewallPort): void {
 function publishedChains(ports: readonly FirewallPort[]): { nat: string[]; hairpin: string[] } {
   if (ports.length === 0) return { nat: [], hairpin: [] }
   const dnat = ports.flatMap((p) => {
+    if (p.bindIp.includes(':')) return p.address6 ? [`    ip6 daddr ${p.bindIp} ${p.proto} dport ${p.bindPort} dnat ip6 to [${p.address6}]:${p.port}`] : []
     const daddr = p.bindIp === '0.0.0.0' ? 'meta nfproto ipv4' : `ip daddr ${p.bindIp}`
     const v4 = `    ${daddr} ${p.proto} dport ${p.bindPort} dnat ip to ${p.address}:${p.port}`
     return p.address6 && p.bindIp === '0.0.0.0' ? [v4, `    meta nfproto ipv6 ${p.proto} dport ${p.bindPort} dnat ip6 to [${p.address6}]:${p.port}`] : [v4]

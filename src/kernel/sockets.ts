@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { formatIpv6 } from '../ipam/ipv6.js'
 
 /**
  * The ports this network namespace's sockets hold, from /proc/net (which resolves the reading
@@ -20,9 +21,8 @@ function addressOf(hex: string): string {
   const words = hex.match(/.{8}/g)!.map((w) => Buffer.from(w, 'hex').readUInt32LE(0))
   const v4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
   if (words.length === 1) return v4(words[0]!)
-  if (words.every((w) => w === 0)) return '::'
   if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) return v4(words[3]!)
-  return words.map((w) => `${(w >>> 16).toString(16)}:${(w & 0xffff).toString(16)}`).join(':')
+  return formatIpv6(words.reduce((n, w) => (n << 32n) | BigInt(w), 0n))
 }
 
 function readTable(file: string, proto: BoundSocket['proto']): BoundSocket[] {

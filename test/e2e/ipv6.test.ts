@@ -16,7 +16,7 @@ describe.skipIf(!isRoot)(`IPv6 dual stack ${isRoot ? '' : `— skipped: ${NOT_RO
     sb = createAsyncSandbox('ipv6')
     out = await createOutside(sb)
     await sb.ok(['network', 'create', '--ipv6', '--subnet', '10.66.0.0/24', '--subnet', 'fd00:66::/64', '--ip-range', 'fd00:66::100/120', 'dual'])
-    await sb.ok(['run', '--name', 'd1', '--net', 'dual', '-p', '8083:7', '-p', '8083:7/udp'])
+    await sb.ok(['run', '--name', 'd1', '--net', 'dual', '-p', '8083:7', '-p', '8083:7/udp', '-p', '[2001:db8:1::1]:8084:7'])
     await sb.ok(['run', '--name', 'd2', '--net', 'dual', '--ip6', 'fd00:66::42'])
     await out.serveIn('d1', 7, 'fd00:66::100')
   }, 60_000)
@@ -42,6 +42,8 @@ describe.skipIf(!isRoot)(`IPv6 dual stack ${isRoot ? '' : `— skipped: ${NOT_RO
     answered('d2 -> [host]:8083/tcp (its own network: masqueraded)', await out.echo('d2', 'tcp', out.hostAddress6, 8083), 'fd00:66::1')
     answered('d2 -> [host]:8083/udp', await out.echo('d2', 'udp', out.hostAddress6, 8083), 'fd00:66::1')
     answered('host -> [host]:8083/tcp', await out.echoFromHost('tcp', out.hostAddress6, 8083), out.hostAddress6)
+    answered('outside -> [host]:8084/tcp (bound to that IPv6 address only)', await out.echoFromOutside('tcp', out.hostAddress6, 8084), '2001:db8:1::2')
+    expect((await out.echoFromOutside('tcp', out.hostAddress, 8084)).code, 'not published on IPv4').toBe(1)
   }
 
   it('containers get IPv6 addresses from the range, lowest free first, and reach each other by name over both families', async () => {
@@ -63,8 +65,9 @@ describe.skipIf(!isRoot)(`IPv6 dual stack ${isRoot ? '' : `— skipped: ${NOT_RO
   it('they reach the outside masqueraded, and a published port answers over IPv6 as over IPv4', async () => {
     await works()
     expect(await sb.ok(['port', 'd1', '7/udp'])).toBe('0.0.0.0:8083\n[::]:8083\n')
+    expect(await sb.ok(['port', 'd1', '7'])).toBe('0.0.0.0:8083\n[::]:8083\n[2001:db8:1::1]:8084\n')
     const ports = JSON.parse(await sb.ok(['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'd1']))
-    expect(ports['7/tcp']).toEqual([{ HostIp: '0.0.0.0', HostPort: '8083' }, { HostIp: '::', HostPort: '8083' }])
+    expect(ports['7/tcp']).toEqual([{ HostIp: '0.0.0.0', HostPort: '8083' }, { HostIp: '::', HostPort: '8083' }, { HostIp: '2001:db8:1::1', HostPort: '8084' }])
   })
 
   it('a network without IPv6 keeps its containers IPv6-less', async () => {

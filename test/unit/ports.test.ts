@@ -7,7 +7,7 @@ import { renderRuleset } from '../../src/firewall/ruleset.js'
 import { rulesetFor } from '../../src/drivers/firewall-parts.js'
 import { memoryState } from './memory-state.js'
 
-const facts: HostPortFacts = { addresses: ['127.0.0.1', '192.0.2.10'], listening: [{ proto: 'tcp', ip: '0.0.0.0', port: 22 }], ephemeral: { first: 32768, last: 32770 } }
+const facts: HostPortFacts = { addresses: ['127.0.0.1', '192.0.2.10', '2001:db8::10'], listening: [{ proto: 'tcp', ip: '0.0.0.0', port: 22 }], ephemeral: { first: 32768, last: 32770 } }
 const run = (name: string, publish: string[], network = 'bridge') => ({ name, network, aliases: [], publish: publish.flatMap(parsePublish), hostPorts: facts })
 
 describe('-p as docker takes it', () => {
@@ -17,6 +17,8 @@ describe('-p as docker takes it', () => {
     expect(parsePublish('192.0.2.10:8080:80')).toEqual([{ proto: 'tcp', containerPort: 80, hostIp: '192.0.2.10', hostPort: 8080 }])
     expect(parsePublish('192.0.2.10::80')).toEqual([{ proto: 'tcp', containerPort: 80, hostIp: '192.0.2.10', hostPort: 0 }])
     expect(parsePublish('9000-9001:90-91').map((p) => [p.hostPort, p.containerPort])).toEqual([[9000, 90], [9001, 91]])
+    expect(parsePublish('[2001:DB8:0::1]:8080:80/udp')).toEqual([{ proto: 'udp', containerPort: 80, hostIp: '2001:db8::1', hostPort: 8080 }])
+    expect(parsePublish('[::1]::80')).toEqual([{ proto: 'tcp', containerPort: 80, hostIp: '::1', hostPort: 0 }])
   })
 
   it('refuses what it cannot bind, in one line naming the value', () => {
@@ -28,6 +30,8 @@ describe('-p as docker takes it', () => {
     expect(() => parsePublish('9000-9002:90-91')).toThrow(/host range has 3 ports, the container range 2/)
     expect(() => parsePublish('91-90')).toThrow(/the end is before the start/)
     expect(() => parsePublish('a:b:c:d')).toThrow(/expected \[HOSTIP:\]\[HOSTPORT:\]CONTAINERPORT/)
+    expect(() => parsePublish('[zz::1]:80:80')).toThrow('invalid host address in -p [zz::1]:80:80: [zz::1] (an IPv4 address, or an IPv6 one in brackets)')
+    expect(() => parsePublish('[::1]:80')).toThrow(/expected \[HOSTIP:\]/)
   })
 })
 
@@ -57,6 +61,7 @@ describe('published ports decided', () => {
     expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['9000:90']), ctx))).toThrow('Bind for 0.0.0.0:9000 failed: port is already allocated (by container web)')
     expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['22:22']), ctx))).toThrow('Bind for 0.0.0.0:22 failed: port is already allocated (by a process on the host listening on 0.0.0.0:22)')
     expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['198.51.100.7:80:80']), ctx))).toThrow('cannot publish on 198.51.100.7: it is not an address of this host')
+    expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['[2001:db8::10]:80:80']), ctx))).toThrow('cannot publish on 2001:db8::10: network bridge has no IPv6 (create it with --ipv6)')
     expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['80', '81', '82', '83']), ctx))).toThrow('no free host port for 83/tcp in 32768-32770')
     expect(() => s.apply((ctx) => decideContainerCreate(run('b', ['80'], 'none'), ctx))).toThrow('cannot publish ports on network none: driver null gives the container no address of its own')
     s.apply((ctx) => decideNetworkCreate({ name: 'vault', driver: 'bridge', internal: true, attachable: false, labels: {}, options: {}, hostRoutes: [] }, ctx))

@@ -512,13 +512,13 @@ export class Rtnl implements LinkOps {
 
   /** IPv4 addresses, and IPv6 ones of global scope (not link-local or loopback ones, which patchbay never sets). */
   async listAddresses(): Promise<AddressInfo[]> {
-    const v4 = await this.run('list addresses', () => this.sock.getAddresses({ family: AF_INET }))
-    const v6 = await this.run('list IPv6 addresses', () => this.sock.getAddresses({ family: AF_INET6 }))
+    // One dump of both families (AF_UNSPEC): restore lists every container's addresses.
+    const msgs = await this.run('list addresses', () => this.sock.getAddresses({ family: 0 }))
     return [
-      ...v4
+      ...msgs
         .filter(({ data, attrs }) => data.family === AF_INET && (attrs.local ?? attrs.address))
         .map(({ data, attrs }) => ({ index: data.index!, cidr: `${bufferToIpv4((attrs.local ?? attrs.address)!)}/${data.prefixlen}` })),
-      ...v6
+      ...msgs
         .filter(({ data, attrs }) => data.family === AF_INET6 && data.scope === 0 && attrs.address)
         .map(({ data, attrs }) => ({ index: data.index!, cidr: `${formatIpv6(BigInt(`0x${attrs.address!.toString('hex')}`))}/${data.prefixlen}` })),
     ]

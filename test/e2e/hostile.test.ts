@@ -10,9 +10,19 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, NOT_ROOT_MESSAGE, type AsyncSandbox, cmd, createAsyncSandbox, isRoot } from './sandbox.js'
 import { rejected } from './unchanged.js'
+import { runDirFor } from '../../src/config/paths.js'
 
 describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT_MESSAGE}`}`, () => {
   let sb: AsyncSandbox
+  /** A root of its own beside the sandbox's, removed with it, and its run directory too. */
+  const scratchRoot = (prefix: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), prefix))
+    sb.defer(() => {
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(runDirFor(dir), { recursive: true, force: true })
+    })
+    return dir
+  }
   let c2Id = ''
 
   beforeAll(async () => {
@@ -189,8 +199,7 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
     }
     /** A copy of this sandbox's state in a root of its own, to tamper with. */
     const copyState = async (): Promise<string> => {
-      const dir = mkdtempSync(join(tmpdir(), 'pbt-forged-'))
-      sb.defer(() => rmSync(dir, { recursive: true, force: true }))
+      const dir = scratchRoot('pbt-forged-')
       const r = await cmd(['sqlite3', join(sb.root, 'patchbay.db'), `.backup '${join(dir, 'patchbay.db')}'`])
       expect(r.code, r.stderr).toBe(0)
       return dir
@@ -228,8 +237,7 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
       cmd(['unshare', '-m', 'sh', '-c', `set -e; PB="nsenter --net=/run/netns/${sb.ns} -- env PATCHBAY_ROOT=${dir} ${BIN}"; ${script}`])
 
     it('read-only: reads work, a change says why it cannot happen', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'pbt-ro-'))
-      sb.defer(() => rmSync(dir, { recursive: true, force: true }))
+      const dir = scratchRoot('pbt-ro-')
       await sb.ok(['network', 'create', '--subnet', '10.88.0.0/24', 'kept'], { env: { PATCHBAY_ROOT: dir } })
       const r = await inMountNs(dir, `mount --bind -o ro ${dir} ${dir}; $PB network ls --format '{{.Name}}'; $PB audit verify | cut -c1-3; $PB network create other || true`)
       expect(r.stdout).toBe('bridge\nhost\nnone\nkept\nok:\n')
@@ -237,6 +245,7 @@ describe.skipIf(!isRoot)(`hostile input ${isRoot ? '' : `— skipped: ${NOT_ROOT
     })
 
     it('full: reads work, a change says the disk is full', async () => {
+      sb.defer(() => rmSync(runDirFor('/mnt/state'), { recursive: true, force: true }))
       const r = await inMountNs('/mnt/state', `mount -t tmpfs -o size=1m tmpfs /mnt; mkdir -m 700 /mnt/state; $PB network create --subnet 10.89.0.0/24 kept >/dev/null; dd if=/dev/zero of=/mnt/fill bs=4k 2>/dev/null || true; $PB network ls --format '{{.Name}}'; $PB network create other || true`)
       expect(r.stdout).toBe('bridge\nhost\nnone\nkept\n')
       expect(r.stderr).toBe('Error: cannot change patchbay state in /mnt/state: its file system is full (free some space)\n')

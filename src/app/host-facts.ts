@@ -14,7 +14,7 @@ import { findNetnsFile, machineNetnsInodes, namespaceInode, ownNetnsInode, proce
 export async function hostRoutes(): Promise<string[]> {
   const sock = Rtnl.open()
   try {
-    return (await sock.listRoutes()).map((r) => r.dst).filter((d) => d !== '0.0.0.0/0')
+    return (await sock.listRoutes()).map((r) => r.dst).filter((d) => d !== '0.0.0.0/0' && d !== '::/0')
   } finally {
     sock.close()
   }

@@ -525,13 +525,20 @@ export class Rtnl implements LinkOps {
   }
 
   async listRoutes(): Promise<RouteInfo[]> {
-    const msgs = await this.run('list routes', () => this.sock.getRoutes({ family: AF_INET }))
-    return msgs
-      .filter(({ data, attrs }) => data.family === AF_INET && (attrs.table ?? data.table) === MAIN_TABLE)
-      .map(({ data, attrs }) => ({
-        dst: `${attrs.dst ? bufferToIpv4(attrs.dst) : '0.0.0.0'}/${data.dstLen ?? 0}`,
-        gateway: attrs.gateway ? bufferToIpv4(attrs.gateway) : undefined,
-        ifindex: attrs.oif,
-      }))
+    // One dump of both families (AF_UNSPEC); of IPv6, only default routes ('::/0'), the one kind patchbay sets.
+    const msgs = await this.run('list routes', () => this.sock.getRoutes({ family: 0 }))
+    const main = msgs.filter(({ data, attrs }) => (attrs.table ?? data.table) === MAIN_TABLE)
+    return [
+      ...main
+        .filter(({ data }) => data.family === AF_INET)
+        .map(({ data, attrs }) => ({
+          dst: `${attrs.dst ? bufferToIpv4(attrs.dst) : '0.0.0.0'}/${data.dstLen ?? 0}`,
+          gateway: attrs.gateway ? bufferToIpv4(attrs.gateway) : undefined,
+          ifindex: attrs.oif,
+        })),
+      ...main
+        .filter(({ data, attrs }) => data.family === AF_INET6 && (data.dstLen ?? 0) === 0 && attrs.gateway)
+        .map(({ attrs }) => ({ dst: '::/0', gateway: formatIpv6(BigInt(`0x${attrs.gateway!.toString('hex')}`)), ifindex: attrs.oif })),
+    ]
   }
 }

@@ -63,7 +63,7 @@ export interface AddressInfo {
 }
 
 export interface RouteInfo {
-  /** CIDR; '0.0.0.0/0' for the default route */
+  /** CIDR; '0.0.0.0/0' for the default route, '::/0' for the IPv6 one (the only IPv6 routes listed) */
   dst: string
   gateway?: string
   ifindex?: number

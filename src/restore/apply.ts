@@ -51,8 +51,12 @@ export class RestoreApplier {
       }
       case 'link-up':
         return k.inNetns(a.netnsPath).setLinkUp(a.ifname)
-      case 'default-route':
-        return k.inNetns(a.netnsPath).setDefaultRoute(a.gateway, a.ifname)
+      case 'default-route': {
+        const inside = k.inNetns(a.netnsPath)
+        await inside.setDefaultRoute(a.gateway, a.ifname)
+        if (a.gateway6) await inside.setDefaultRoute(a.gateway6, a.ifname)
+        return
+      }
       case 'delete-default-route':
         await k.inNetns(a.netnsPath).deleteDefaultRoute()
         return

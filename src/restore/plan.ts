@@ -19,7 +19,7 @@ export type RestoreAction =
   | { kind: 'connect'; endpoint: EndpointConnected; why: string }
   | { kind: 'add-address'; netnsPath: string; ifname: string; cidr: string; container: string }
   | { kind: 'link-up'; netnsPath: string | null; ifname: string; where: string }
-  | { kind: 'default-route'; netnsPath: string; gateway: string; ifname: string; container: string }
+  | { kind: 'default-route'; netnsPath: string; gateway: string; gateway6: string | null; ifname: string; container: string }
   | { kind: 'delete-default-route'; netnsPath: string; container: string }
   | { kind: 'firewall'; why: string }
   | { kind: 'forwarding' }
@@ -56,7 +56,7 @@ export function describeAction(a: RestoreAction): string {
     case 'link-up':
       return `set ${a.ifname} up in ${a.where}`
     case 'default-route':
-      return `set default route of ${a.container} via ${a.gateway} dev ${a.ifname}`
+      return `set default route of ${a.container} via ${a.gateway}${a.gateway6 ? ` and ${a.gateway6}` : ''} dev ${a.ifname}`
     case 'delete-default-route':
       return `delete stale default route of ${a.container}`
     case 'firewall':
@@ -234,8 +234,12 @@ function planDefaultRoute(c: ContainerRow, mine: EndpointRow[], inside: Observed
   const wanted = mine.find((e) => e.defaultRoute)
   if (wanted) {
     const index = inside.links.find((l) => l.name === wanted.ifname)?.index
-    const right = defaults.length === 1 && defaults[0].gateway === wanted.gateway && defaults[0].ifindex === index
-    return right ? [] : [{ kind: 'default-route', netnsPath: c.netnsPath!, gateway: wanted.gateway!, ifname: wanted.ifname!, container: c.name }]
+    const only = (dst: string, gateway: string | null) => {
+      const routes = inside.routes.filter((r) => r.dst === dst)
+      return gateway === null || (routes.length === 1 && routes[0]!.gateway === gateway && routes[0]!.ifindex === index)
+    }
+    const right = only('0.0.0.0/0', wanted.gateway) && only('::/0', wanted.gateway6)
+    return right ? [] : [{ kind: 'default-route', netnsPath: c.netnsPath!, gateway: wanted.gateway!, gateway6: wanted.gateway6, ifname: wanted.ifname!, container: c.name }]
   }
   const ours = new Set(inside.links.filter((l) => mine.some((e) => e.ifname === l.name)).map((l) => l.index))
   return defaults.some((r) => r.ifindex !== undefined && ours.has(r.ifindex)) ? [{ kind: 'delete-default-route', netnsPath: c.netnsPath!, container: c.name }] : []

@@ -94,13 +94,16 @@ describe.skipIf(!isRoot)(`IPv6 dual stack ${isRoot ? '' : `— skipped: ${NOT_RO
     expect([await sb.ok(['network', 'ls', '-q']), await sb.ok(['ps', '-q'])]).toEqual(before)
   })
 
-  it('restore puts back an IPv6 address and an IPv6 gateway deleted by hand', async () => {
+  it('restore puts back an IPv6 address, an IPv6 gateway and an IPv6 default route deleted by hand', async () => {
     const key = (await sb.ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'd2'])).trim()
     const bridge = `pb-${(await sb.ok(['network', 'inspect', '-f', '{{.Id}}', 'dual'])).slice(0, 12)}`
     await sb.shOk(`nsenter --net=${key} ip addr del fd00:66::42/64 dev eth0 && ip addr del fd00:66::1/64 dev ${bridge}`)
+    const d1 = (await sb.ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'd1'])).trim()
+    await sb.shOk(`nsenter --net=${d1} ip -6 route del default`)
     expect((await sb.exec('d1', ['ping', '-6', '-c', '1', '-W', '1', 'fd00:66::42'])).code).not.toBe(0)
     const report = await sb.ok(['restore'])
-    expect(report).toMatch(/^restore: 2 changes \(1 bridge, 1 repair /)
+    expect(report).toMatch(/^restore: 3 changes \(1 bridge, 2 repairs /)
+    expect((await sb.exec('d1', ['ip', '-6', 'route', 'show', 'default'])).stdout).toMatch(/^default via fd00:66::1 dev eth0 /)
     await pings('d1', 'fd00:66::42', '-6')
     await pings('d2', out.address6, '-6')
   })

@@ -4,13 +4,19 @@
  * store running in host 1. Created on one host, seen on all; containers on different hosts
  * reach each other by address and by name; removals propagate; concurrent runs never share an
  * address; a frozen store stops only what needs it; a host whose daemon was stopped, or whose
- * kernel state was lost, converges; a dead host's endpoints are withdrawn everywhere.
+ * kernel state was lost, converges; a port published on the overlay network answers from another
+ * host; a dead host's endpoints are withdrawn everywhere.
  */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOT_ROOT_MESSAGE, isRoot, parseJsonLines } from './sandbox.js'
+import { NOT_ROOT_MESSAGE, cmd, isRoot, parseJsonLines } from './sandbox.js'
 import { type PatchbayHost, eventually, patchbayHosts } from './cluster/patchbay-hosts.js'
 import { type StoreServer, type Underlay, createUnderlay } from './cluster/underlay.js'
 import { openRemoteStore } from './cluster/remote-store.js'
+
+const ECHO_SERVER = fileURLToPath(new URL('./outside/echo-server.mjs', import.meta.url))
+const ECHO_CLIENT = fileURLToPath(new URL('./outside/echo-client.mjs', import.meta.url))
 
 interface InspectedNetwork {
   Name: string
@@ -179,6 +185,23 @@ for (const kind of ['consul', 'etcd'] as const) {
       await h[0]!.sh(`bridge fdb del ${mac} dev pbvx-256 dst ${h[1]!.host.address} self`)
       expect((await fdb()).stdout).not.toContain(`${mac} dst ${h[1]!.host.address}`)
       await eventually(15_000, async () => (await fdb()).stdout.includes(`${mac} dst ${h[1]!.host.address}`), async () => `h1's FDB to hold ${mac} again: ${(await fdb()).stdout}\n${h[0]!.daemonLog().slice(-2000)}`)
+    })
+
+    it("a port published by a container on the overlay network answers at its host's address, from another host", async () => {
+      await h[0]!.ok(['run', '--net', 'multi', '--name', 'pub', '-p', '9000:7'])
+      const key = (await h[0]!.ok(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'pub'])).trim()
+      const server = spawn('nsenter', [`--net=${key}`, '--', process.execPath, ECHO_SERVER, '7', await ip(h[0]!, 'pub', 'multi')], { stdio: ['ignore', 'pipe', 'inherit'] })
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.stdout!.setEncoding('utf8').on('data', (d: string) => d.includes('listening') && resolve())
+          server.once('exit', (code) => reject(new Error(`echo server exited ${code}`)))
+        })
+        const r = await cmd(['nsenter', `--net=/run/netns/${h[1]!.host.ns}`, '--', process.execPath, ECHO_CLIENT, 'tcp', h[0]!.host.address, '9000'])
+        expect(r.stdout, r.stderr).toBe(`from ${h[1]!.host.address}\n`)
+        expect(await h[0]!.ok(['port', 'pub'])).toBe('7/tcp -> 0.0.0.0:9000\n')
+      } finally {
+        server.kill('SIGKILL')
+      }
     })
 
     it('a claim that lands after its command gave up: its endpoint, whose container was rolled back, is released everywhere', async () => {

@@ -119,7 +119,7 @@ describe.skipIf(!isRoot)(`the outside world ${isRoot ? '' : `— skipped: ${NOT_
     await refusedRun(['-p', '8080:80'], /^Error: Bind for 0\.0\.0\.0:8080 failed: port is already allocated \(by container p1\)$/m)
     await refusedRun(['-p', '198.51.100.1:8080:80/udp'], /port is already allocated \(by container p1\)/)
     await out.serveInHost(8091)
-    await refusedRun(['-p', '8091:80'], /^Error: Bind for 0\.0\.0\.0:8091 failed: port is already allocated \(by a process on the host listening on :::8091\)$/m)
+    await refusedRun(['-p', '8091:80'], /^Error: Bind for 0\.0\.0\.0:8091 failed: port is already allocated \(by a process on the host listening on \[::\]:8091\)$/m)
     // Bad input: one line each, nothing made.
     await refusedRun(['-p', '0:80'], /^Error: invalid host port in -p 0:80: 0 \(ports are 1-65535; leave it out for a free one\)$/m)
     await refusedRun(['-p', '70000:80'], /^Error: invalid host port in -p 70000:80/m)

@@ -1,5 +1,6 @@
 import { DOCKER_NAMES } from '../events/event-filter.js'
 import type { Actor, StoredEvent } from '../events/types.js'
+import { portsColumn } from './ports.js'
 import { shownInput } from './shown.js'
 
 const CONTROL = /[\x00-\x1f\x7f]/g
@@ -34,7 +35,7 @@ export function describeEvent(e: StoredEvent): string {
   switch (e.type) {
     case 'NetworkCreated': {
       const p = e.payload
-      const where = p.subnet ? ` ${p.subnet} gw ${p.gateway} on ${p.bridge}` : ''
+      const where = p.subnet ? ` ${p.subnet} gw ${p.gateway}${p.subnet6 ? ` ${p.subnet6} gw ${p.gateway6}` : ''} on ${p.bridge}` : ''
       return `network ${p.name} (${p.id.slice(0, 12)}) driver ${p.driver}${where}${p.internal ? ' internal' : ''}`
     }
     case 'NetworkRemoved':
@@ -42,20 +43,20 @@ export function describeEvent(e: StoredEvent): string {
     case 'ContainerCreated': {
       const p = e.payload
       const where = { own: 'own namespace', host: 'host namespace', path: `adopted ${p.netnsPath}`, pid: `adopted ${p.netnsPath}` }[p.netnsKind]
-      return `container ${p.name} (${p.id.slice(0, 12)}) ${where}`
+      return `container ${p.name} (${p.id.slice(0, 12)}) ${where}${p.ports.length ? ` ports ${portsColumn(p.ports, false)}` : ''}`
     }
     case 'ContainerRemoved':
       return `container ${e.payload.name} (${e.payload.id.slice(0, 12)})`
     case 'EndpointConnected': {
       const p = e.payload
-      const link = p.ifname ? ` ${p.ifname} ${p.ipv4}/${p.prefixLen} ${p.mac}` : ''
+      const link = p.ifname ? ` ${p.ifname} ${p.ipv4}/${p.prefixLen}${p.ipv6 ? ` ${p.ipv6}/${p.prefixLen6}` : ''} ${p.mac}` : ''
       return `container ${p.containerName} to network ${p.networkName}${link}`
     }
     case 'EndpointDisconnected': {
       const p = e.payload
       // Written by this version with its prefix length, as the connect shows it; v1 events had none.
       const address = p.prefixLen === null ? p.ipv4 : `${p.ipv4}/${p.prefixLen}`
-      return `container ${p.containerName} from network ${p.networkName}${p.ifname ? ` ${p.ifname} ${address}` : ''}`
+      return `container ${p.containerName} from network ${p.networkName}${p.ifname ? ` ${p.ifname} ${address}${p.ipv6 ? ` ${p.ipv6}/${p.prefixLen6}` : ''}` : ''}`
     }
     case 'OperationFailed':
       return `${e.payload.command}: ${e.payload.error}`

@@ -139,6 +139,7 @@ describe.skipIf(!isRoot)(`the outside world ${isRoot ? '' : `— skipped: ${NOT_
   it('apply takes -p; port --at shows the ports of the time; the log verifies', async () => {
     await sb.ok(['apply'], { input: 'run --name a1 --net web -p 8082:7 -p 8082:7/udp\n' })
     expect(await sb.ok(['port', 'a1'])).toBe('7/tcp -> 0.0.0.0:8082\n7/udp -> 0.0.0.0:8082\n')
+    expect(await sb.ok(['events', '-f', 'container=a1', '-f', 'type=container'])).toMatch(/ ContainerCreated container a1 \([0-9a-f]{12}\) own namespace ports 0\.0\.0\.0:8082->7\/tcp, 0\.0\.0\.0:8082->7\/udp by root /)
     const seq = Number((await sb.ok(['events', '--format', '{{.Seq}}'])).trim().split('\n').at(-1))
     await sb.ok(['rm', 'a1'])
     expect((await sb.run(['port', 'a1'])).stderr).toBe('Error: No such container: a1\n')

@@ -34,7 +34,7 @@ export type Reactor = (events: StoredEvent[], ctx: ReactorContext) => Promise<vo
  * published port: a container publishing some came or went, or joined or left a network.
  */
 const firewall: Reactor = (events, { state, paths, kernel, undo }) => {
-  if (!kernel.firewallDirty && !(events.some(movesPorts) && portsStale(state, paths, kernel))) return
+  if (!kernel.firewallDirty && !(events.some(movesPorts) && portsStale(events, state, paths, kernel))) return
   undo.push(() => syncFirewall(state, paths, kernel))
   syncFirewall(state, paths, kernel)
   kernel.firewallDirty = false
@@ -43,9 +43,14 @@ const firewall: Reactor = (events, { state, paths, kernel, undo }) => {
 const movesPorts = (e: StoredEvent) =>
   e.type === 'ContainerCreated' ? e.payload.ports.length > 0 : e.type === 'ContainerRemoved' || e.type === 'EndpointConnected' || e.type === 'EndpointDisconnected'
 
-/** Whether the table last applied is not the one the state gives (only ever true where ports are or were published). */
-function portsStale(state: StateQueries, paths: Paths, kernel: KernelOps): boolean {
+/**
+ * Whether the table last applied is not the one the state gives. Without published ports now,
+ * only a removal can have left DNAT rules behind: a plain `run` or connect on a host without
+ * ports reads no file.
+ */
+function portsStale(events: StoredEvent[], state: StateQueries, paths: Paths, kernel: KernelOps): boolean {
   const published = state.publishedPorts()
+  if (published.length === 0 && !events.some((e) => e.type === 'ContainerRemoved' || e.type === 'EndpointDisconnected')) return false
   const applied = appliedFirewall(paths, kernel)
   if (published.length === 0 && !applied?.ruleset.includes(' dnat ')) return false
   return applied?.ruleset !== rulesetFor(state.networks(), published)

@@ -5,6 +5,7 @@ import { decideDisconnect } from '../../src/core/disconnect.js'
 import { hostsRenderer } from '../../src/core/hosts.js'
 import { decideNetworkCreate, type NetworkCreateRequest } from '../../src/core/network-create.js'
 import { rulesetFor } from '../../src/drivers/firewall-parts.js'
+import { renderRuleset } from '../../src/firewall/ruleset.js'
 import { upcast } from '../../src/events/upcast.js'
 import type { EndpointConnected, EndpointDisconnected, NetworkCreated } from '../../src/events/types.js'
 import { memoryState } from './memory-state.js'
@@ -71,6 +72,32 @@ describe('dual-stack networks', () => {
     expect(out).toContain('meta nfproto ipv6 tcp dport 8080 dnat ip6 to [fd00:6::2]:80')
     expect(out).toContain('ip6 saddr fd00:6::/64 ct status dnat masquerade')
     expect(out).toContain('ip6 daddr != ::1 fib daddr type local jump published')
+  })
+
+  it('keep IPv6 values that could inject nft syntax out of the firewall', () => {
+    const net = { bridge: 'pb-a', subnet: '10.1.0.0/24', internal: false, masquerade: true }
+    expect(() => renderRuleset([{ ...net, subnet6: 'fd00::/64 accept' }])).toThrow(/IPv6 value for nftables/)
+    expect(() => renderRuleset([{ ...net, subnet6: 'fd00::/64\ndrop' }])).toThrow(/IPv6 value for nftables/)
+    const port = { proto: 'tcp' as const, bindIp: '0.0.0.0', bindPort: 80, address: '10.1.0.2', port: 80, bridge: 'pb-a', subnet: '10.1.0.0/24' }
+    expect(() => renderRuleset([], [{ ...port, address6: 'fd00::2] accept [' }])).toThrow(/IPv6 value for nftables/)
+    expect(() => renderRuleset([], [{ ...port, bindIp: 'fd00::1 counter' }])).toThrow(/IPv6 value for nftables/)
+  })
+
+  it('refuse, in an event appended or imported from another host, IPv6 text and ports that are not exactly what they claim', async () => {
+    const { validatePayload } = await import('../../src/events/schema.js')
+    const s = memoryState()
+    s.apply((c) => decideNetworkCreate(dual('d', '10.6.0.0/24', 'fd00:6::/64'), c))
+    const [created, connected] = s.apply((c) => decideContainerCreate({ name: 'a', network: 'd', aliases: [], publish: [{ proto: 'tcp', containerPort: 80, hostIp: '', hostPort: 8080 }], hostPorts: { addresses: [], listening: [], ephemeral: { first: 40000, last: 40010 } } }, c))
+    const ep = connected!.payload as EndpointConnected
+    expect(() => validatePayload('EndpointConnected', ep)).not.toThrow()
+    for (const ipv6 of ['fd00:6:0::2', 'fd00:6::2\n10.0.0.1 evil', 'fd00:6::2 x', `fd00:${'6:'.repeat(500)}:2`]) {
+      expect(() => validatePayload('EndpointConnected', { ...ep, ipv6 }), ipv6).toThrow(/ipv6 must be an IPv6 address in its canonical form/)
+    }
+    const c = created!.payload as { ports: object[] }
+    const bad = (b: object) => () => validatePayload('ContainerCreated', { ...c, ports: [{ ...c.ports[0], ...b }] })
+    expect(bad({ bindIp: '0.0.0.0; drop' })).toThrow(/ports/)
+    expect(bad({ bindPort: 70000 })).toThrow(/ports/)
+    expect(bad({ proto: 'sctp' })).toThrow(/ports/)
   })
 
   it('were off in every event written before them (v2 payloads)', () => {
